@@ -1,0 +1,81 @@
+# deepnotes — a plain Makefile. `make help` lists the targets.
+#
+# Everything a fresh clone needs is installed by these rules:
+#   - Python packages into .venv (pinned in requirements/dev.txt),
+#   - npm packages into web/node_modules (from web/package-lock.json),
+#   - Debian's chromium (apt) for the browser tests, when it is missing,
+#   - Pyodide 0.27.7 with numpy + matplotlib into .cache/ (registries only, sha256-verified).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+NP20_VENV := .venv-numpy20
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv web chromium pyodide build serve test test-fast test-numpy20 lint bench clean
+
+help:
+	@echo "make serve   build the site (with Pyodide + the engine wheel) and serve it on http://$(HOST):$(PORT)"
+	@echo "make test    install what is missing, then lint + every test (engine, quiz, demos, Pyodide, browser)"
+	@echo "make build   mkdocs build --strict into site/"
+	@echo "make bench   benchmarks; writes docs/performance.md"
+	@echo "make lint    ruff"
+
+$(VENV)/.installed: requirements/dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/dev.txt
+	$(PIP) install --quiet --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: web/node_modules/.installed
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
+
+pyodide: venv
+	$(PY) tools/pyodide_dist.py
+
+build: venv web pyodide
+	$(PY) -m mkdocs build --strict
+
+serve: build
+	$(PY) tools/serve.py --host $(HOST) --port $(PORT) --root site
+
+lint: venv
+	$(PY) -m ruff check src tests tools demos hooks
+	$(PY) -m ruff format --check src tests tools demos hooks
+
+$(NP20_VENV)/.installed: requirements/numpy20.txt pyproject.toml
+	test -x $(NP20_VENV)/bin/python || $(PYTHON) -m venv $(NP20_VENV)
+	$(NP20_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NP20_VENV)/bin/python -m pip install --quiet -r requirements/numpy20.txt
+	$(NP20_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The engine's tests again on NumPy 2.0.x, the version Pyodide 0.27.7 ships.
+test-numpy20: $(NP20_VENV)/.installed
+	$(NP20_VENV)/bin/python -m pytest -q -p no:randomly tests/engine
+
+test-fast: venv
+	$(PY) -m pytest -q -m "not browser and not pyodide"
+
+test: venv web chromium lint build test-numpy20
+	$(PY) -m pytest -q --cov=deepnotes --cov-report=term:skip-covered
+
+bench: build
+	$(PY) -m tools.bench
+
+clean:
+	rm -rf site .cache/demos build dist
