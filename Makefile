@@ -74,7 +74,11 @@ test-fast: venv
 test: venv web chromium lint build test-numpy20
 	$(PY) -m pytest -q --cov=deepnotes --cov-report=term:skip-covered
 
-bench: build
+$(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements/bench.txt || echo "PyTorch not installable here: benchmarks run without it"
+	touch $@
+
+bench: build $(VENV)/.bench-installed
 	$(PY) -m tools.bench
 
 clean:

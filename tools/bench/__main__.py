@@ -1,0 +1,69 @@
+"""``python -m tools.bench [--only engine,browser,build] [--repeats N]``: run and report.
+
+Writes ``docs/performance.md`` (a page of the site) and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tools.bench import report
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "docs" / "performance.md"
+
+INTRO = """# Performance
+
+How fast the engine and the site are, measured with `make bench`. Every figure is a
+**ratio of medians** of two sides timed in turn (A B A B ...) in one process, so a noisy
+machine slows both alike; lower is better for "x" ratios of our time over theirs.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
+    parser.add_argument("--only", default="engine,browser,build")
+    parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    wanted = set(args.only.split(","))
+    sections = [INTRO, f"_Machine: {report.machine()}._\n"]
+
+    if "engine" in wanted:
+        from tools.bench import engine
+
+        rows = engine.run(threads=args.threads, repeats=args.repeats)
+        sections.append(
+            "## Engine: one training step against peers\n\n"
+            "Forward, loss, backward and an Adam update on one batch, all libraries held to "
+            f"{rows[0]['threads']} thread(s). *vs matmul only* is our step over the time of "
+            "its matrix products alone (the limit pure BLAS sets); the other columns are our "
+            "step over theirs (below 1 = deepnotes is faster).\n\n" + report.engine_table(rows)
+        )
+    if "browser" in wanted:
+        try:
+            from tools.bench import browser
+        except ImportError:
+            browser = None
+        if browser is not None:
+            sections.append(browser.section(repeats=max(3, args.repeats // 7)))
+    if "build" in wanted:
+        try:
+            from tools.bench import build
+        except ImportError:
+            build = None
+        if build is not None:
+            sections.append(build.section())
+
+    text = "\n\n".join(s.strip() for s in sections) + "\n"
+    print(text)
+    if not args.no_write:
+        PAGE.write_text(text, encoding="utf-8")
+        print(f"wrote {PAGE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
