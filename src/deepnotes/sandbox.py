@@ -1,0 +1,392 @@
+"""Run a learner's code like a notebook cell and return what it printed and drew.
+
+One function, :func:`run_code`, is used twice with the same result format:
+at build time (CPython, in a subprocess per demo) to pre-render each demo's
+output into the page, and in the browser's Web Worker (Pyodide) when the
+reader presses Run. So the page shows the same thing before and after a run.
+
+How figures are captured (the simplest approach that survives user code):
+
+* ``MPLBACKEND=agg`` is put in the environment before the code runs, so a
+  matplotlib imported by the code starts on the non-interactive Agg backend
+  (the DOM backends do not work in a worker). If matplotlib was already
+  imported (an earlier run), the backend is switched to Agg instead.
+* ``matplotlib.pyplot`` is imported **only if the code imports it** (it costs
+  1-2 s in Pyodide). A small import hook (a ``sys.meta_path`` finder) patches
+  ``pyplot.show`` right after pyplot is first imported; when pyplot is already
+  loaded the patch is applied directly. The patched ``show`` encodes every
+  open figure and closes it, so each figure appears once, in order, and
+  several ``plt.show()`` calls give several figures. ``matplotlib.use(...)``
+  in the code does not undo the patch (``pyplot.show`` stays ours).
+* After the run, figures still open are collected too, then ``pyplot.show``
+  is restored and the hook removed.
+
+Figures are PNG (dpi 100, tight bounding box, no version metadata so the bytes
+do not change between matplotlib versions), base64-encoded, with their pixel
+size and an alt text: the ``# @alt: ...`` comment lines of the source, in
+figure order, or else the figure's suptitle/axes titles.
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import importlib.abc
+import io
+import linecache
+import os
+import re
+import sys
+import traceback
+import types
+import warnings
+from typing import Any
+
+__all__ = ["alt_texts", "run_code"]
+
+_ALT_LINE = re.compile(r"^\s*#\s*@alt:\s*(.*?)\s*$")
+_PYPLOT = "matplotlib.pyplot"
+
+
+def alt_texts(source: str) -> list[str]:
+    """Return the ``# @alt: ...`` texts of ``source``, in order (one per figure).
+
+    Examples
+    --------
+    >>> alt_texts("# @alt: Cost falls with epochs\\nx = 1\\n  #  @alt:  Boundary  \\n")
+    ['Cost falls with epochs', 'Boundary']
+    """
+    texts = []
+    for line in source.splitlines():
+        match = _ALT_LINE.match(line)
+        if match and match.group(1):
+            texts.append(match.group(1))
+    return texts
+
+
+class _CappedText(io.TextIOBase):
+    """A text stream keeping at most ``limit`` characters (shared by stdout and stderr)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.truncated = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        room = self.limit - self.size
+        if len(text) > room:
+            self.truncated = True
+            text = text[: max(room, 0)]
+        if text:
+            self.parts.append(text)
+            self.size += len(text)
+        return len(text)
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+class _Run:
+    """State of one run: captured figures, alt texts, notes."""
+
+    def __init__(self, source: str, max_figures: int) -> None:
+        self.alts = alt_texts(source)
+        self.max_figures = max_figures
+        self.figures: list[dict[str, Any]] = []
+        self.dropped = 0
+        self.figure_errors: list[str] = []
+
+    def capture_open_figures(self, plt: Any) -> None:
+        """Encode every open pyplot figure (in creation order) and close it."""
+        for num in plt.get_fignums():
+            fig = plt.figure(num)
+            try:
+                if len(self.figures) >= self.max_figures:
+                    self.dropped += 1
+                else:
+                    self.figures.append(self._encode(fig))
+            except Exception as exc:  # a broken artist must not lose the other figures
+                self.figure_errors.append(
+                    f"Figure {len(self.figures) + self.dropped + 1} could not be drawn: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+            finally:
+                plt.close(fig)
+
+    def _encode(self, fig: Any) -> dict[str, Any]:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+        png = buffer.getvalue()
+        width = int.from_bytes(png[16:20], "big")
+        height = int.from_bytes(png[20:24], "big")
+        index = len(self.figures)
+        alt = self.alts[index] if index < len(self.alts) else _describe_figure(fig, index)
+        return {
+            "png": base64.b64encode(png).decode("ascii"),
+            "alt": alt,
+            "width": width,
+            "height": height,
+        }
+
+
+def _describe_figure(fig: Any, index: int) -> str:
+    """Fallback alt text: the suptitle and axes titles, else 'Figure N'."""
+    titles = []
+    get_suptitle = getattr(fig, "get_suptitle", None)
+    suptitle = get_suptitle() if get_suptitle else ""
+    if suptitle:
+        titles.append(suptitle)
+    for ax in fig.get_axes():
+        for loc in ("center", "left", "right"):
+            title = ax.get_title(loc)
+            if title:
+                titles.append(title)
+    return "; ".join(titles) if titles else f"Figure {index + 1}"
+
+
+class _PyplotImportHook(importlib.abc.MetaPathFinder):
+    """Call ``on_import(module)`` right after ``matplotlib.pyplot`` is first executed."""
+
+    def __init__(self, on_import: Any) -> None:
+        self.on_import = on_import
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != _PYPLOT:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None and spec.loader is not None:
+                break
+        else:
+            return None
+        exec_module = spec.loader.exec_module
+        on_import = self.on_import
+
+        def exec_then_patch(module: types.ModuleType) -> None:
+            exec_module(module)
+            on_import(module)
+
+        spec.loader.exec_module = exec_then_patch  # type: ignore[method-assign]
+        return spec
+
+
+class _ShowPatch:
+    """Makes ``plt.show()`` capture the open figures of the current run."""
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.pyplot: Any = None
+        self.original_show: Any = None
+        self.hook = _PyplotImportHook(self.patch)
+
+    def patch(self, pyplot: types.ModuleType) -> None:
+        self.pyplot = pyplot
+        self.original_show = pyplot.show
+        run = self.run
+
+        def show(*args: Any, **kwargs: Any) -> None:
+            """Show the open figures below the code (captured by deepnotes.sandbox)."""
+            run.capture_open_figures(pyplot)
+
+        pyplot.show = show
+
+    def __enter__(self) -> _ShowPatch:
+        if "matplotlib" in sys.modules:
+            _use_agg()
+        else:
+            os.environ["MPLBACKEND"] = "agg"
+        if _PYPLOT in sys.modules:
+            pyplot = sys.modules[_PYPLOT]
+            pyplot.close("all")  # figures left over from an earlier run are not ours
+            self.patch(pyplot)
+        else:
+            sys.meta_path.insert(0, self.hook)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.hook in sys.meta_path:
+            sys.meta_path.remove(self.hook)
+        if self.pyplot is not None:
+            self.pyplot.show = self.original_show
+
+
+def _use_agg() -> None:
+    """Switch an already imported matplotlib to Agg (cheap when pyplot is not loaded)."""
+    matplotlib = sys.modules["matplotlib"]
+    if _PYPLOT in sys.modules:
+        pyplot = sys.modules[_PYPLOT]
+        if pyplot.get_backend().lower() != "agg":
+            pyplot.switch_backend("agg")
+    else:
+        matplotlib.use("agg")
+
+
+def _print_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning the way Python does by default, to the run's captured stderr."""
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _user_traceback(exc: BaseException, filename: str) -> str:
+    """Format ``exc`` keeping only the frames of the user's code (like a notebook)."""
+    tb = traceback.TracebackException.from_exception(exc)
+    seen = set()
+    todo = [tb]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        frames = [frame for frame in item.stack if frame.filename == filename]
+        item.stack = traceback.StackSummary.from_list(frames)
+        todo.extend(x for x in (item.__cause__, item.__context__) if x is not None)
+        todo.extend(getattr(item, "exceptions", None) or [])
+    return "".join(tb.format()).rstrip("\n")
+
+
+def _last_user_line(exc: BaseException, filename: str) -> int | None:
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == filename]
+    return frames[-1].lineno if frames else None
+
+
+def run_code(
+    source: str,
+    *,
+    name: str = "demo",
+    max_output_chars: int = 200_000,
+    max_figures: int = 20,
+) -> dict[str, Any]:
+    """Run ``source`` as a fresh ``__main__`` script; return its output and figures.
+
+    Parameters
+    ----------
+    source : str
+        Python code (a demo or the reader's edit of it).
+    name : str
+        Shown as the file name in tracebacks: ``File "<name>", line N``.
+    max_output_chars : int
+        Printed text (stdout and stderr together) kept; the rest is dropped
+        with a note and ``truncated=True``.
+    max_figures : int
+        Figures encoded; further ones are closed with a note.
+
+    Returns
+    -------
+    dict
+        ``{"stdout": str, "figures": [{"png": base64 str, "alt": str, "width": int,
+        "height": int}], "error": str | None, "truncated": bool, "notes": [str]}``.
+        ``error`` is the traceback trimmed to the user's frames; ``SystemExit``
+        with code 0/None is a note, not an error; ``KeyboardInterrupt`` (Stop)
+        gives ``"Stopped ..."``.
+
+    Raises
+    ------
+    TypeError
+        If ``source`` or ``name`` is not a string, or a limit is not an integer.
+    ValueError
+        If a limit is below 1 (figures: below 0).
+
+    Examples
+    --------
+    >>> result = run_code("print(6 * 7)")
+    >>> result["stdout"], result["error"], result["figures"]
+    ('42\\n', None, [])
+    >>> print(run_code("x = 1\\nraise ValueError('x')", name="demo")["error"])
+    Traceback (most recent call last):
+      File "<demo>", line 2, in <module>
+        raise ValueError('x')
+    ValueError: x
+    >>> print(run_code("print('a' * 10)", max_output_chars=4)["notes"][0])
+    Output truncated: only the first 4 characters are shown.
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"source must be a str of Python code; got {type(source).__name__}")
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty str; got {name!r}")
+    for label, value, minimum in (
+        ("max_output_chars", max_output_chars, 1),
+        ("max_figures", max_figures, 0),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{label} must be an int; got {type(value).__name__}")
+        if value < minimum:
+            raise ValueError(f"{label} must be >= {minimum}; got {value}")
+
+    filename = f"<{name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    output = _CappedText(max_output_chars)
+    run = _Run(source, max_figures)
+    notes: list[str] = []
+    error: str | None = None
+    main = types.ModuleType("__main__")
+    main.__dict__["__builtins__"] = builtins
+    saved = sys.stdout, sys.stderr, sys.modules.get("__main__"), list(sys.argv)
+    sys.stdout = sys.stderr = output
+    sys.modules["__main__"] = main
+    sys.argv[:] = [filename]
+    try:
+        with _ShowPatch(run) as show_patch, warnings.catch_warnings():
+            warnings.resetwarnings()
+            warnings.simplefilter("default")
+            warnings.showwarning = _print_warning  # even under a recording catch_warnings
+            try:
+                code = compile(source, filename, "exec", dont_inherit=True)
+                exec(code, main.__dict__)
+            except SystemExit as exc:
+                if exc.code in (None, 0):
+                    notes.append("The code called exit(); the run stopped there.")
+                else:
+                    error = f"SystemExit: {exc.code}"
+            except KeyboardInterrupt as exc:
+                line = _last_user_line(exc, filename)
+                error = "Stopped" + (f" at line {line}" if line else "") + " (KeyboardInterrupt)."
+            except MemoryError as exc:
+                error = (
+                    _user_traceback(exc, filename)
+                    + "\nThe code ran out of memory: make the arrays smaller "
+                    "(the browser gives Python about 2 GB at most)."
+                )
+            except RecursionError as exc:
+                error = _user_traceback(exc, filename)
+            except Exception as exc:
+                error = _user_traceback(exc, filename)
+            if _PYPLOT in sys.modules:
+                if show_patch.pyplot is None:  # imported some other way: patch missed
+                    show_patch.pyplot = sys.modules[_PYPLOT]
+                    show_patch.original_show = show_patch.pyplot.show
+                run.capture_open_figures(sys.modules[_PYPLOT])
+    finally:
+        sys.stdout, sys.stderr, previous_main, sys.argv[:] = saved
+        if previous_main is not None:
+            sys.modules["__main__"] = previous_main
+        else:  # pragma: no cover - a Python without __main__ is not one we run in
+            del sys.modules["__main__"]
+    if output.truncated:
+        notes.append(f"Output truncated: only the first {max_output_chars:,} characters are shown.")
+    if run.dropped:
+        notes.append(
+            f"Only the first {max_figures} figures are shown; {run.dropped} more were closed."
+        )
+    if run.figure_errors and error is None:
+        error = "\n".join(run.figure_errors)
+    return {
+        "stdout": output.getvalue(),
+        "figures": run.figures,
+        "error": error,
+        "truncated": output.truncated,
+        "notes": notes,
+    }
