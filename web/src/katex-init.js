@@ -1,0 +1,26 @@
+// Self-hosted KaTeX for pymdownx.arithmatex (generic mode): renders `\( … \)` and `\[ … \]` inside
+// `.arithmatex` elements, on the first page and after every Material instant-navigation swap.
+import katex from "katex";
+import renderMathInElement from "katex/contrib/auto-render";
+
+window.katex = window.katex || katex;
+
+function render() {
+  for (const el of document.querySelectorAll(".arithmatex")) {
+    renderMathInElement(el, {
+      delimiters: [
+        { left: "\\(", right: "\\)", display: false },
+        { left: "\\[", right: "\\]", display: true },
+      ],
+      throwOnError: false,
+    });
+  }
+}
+
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(render);
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", render);
+} else {
+  render();
+}

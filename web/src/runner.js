@@ -1,0 +1,64 @@
+// Entry point of the page bundle (docs/assets/build/runner.js, loaded by mkdocs.yml
+// `extra_javascript`). Enhances every `.dn-demo` on the page into a live demo, again after each
+// Material instant-navigation page swap (`document$`), and shares one Python worker among them.
+import { DemoBlock } from "./demo.js";
+import { PythonRuntime, readRuntimeConfig } from "./runtime.js";
+
+const runtime = new PythonRuntime();
+const blocks = new Set();
+
+// Prefetch the runtime as soon as a demo scrolls into view (unless the reader saves data).
+const saveData = Boolean(navigator.connection && navigator.connection.saveData);
+const observer =
+  "IntersectionObserver" in window
+    ? new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((entry) => entry.isIntersecting)) return;
+          observer.disconnect();
+          if (!saveData && runtime.state === "idle") runtime.start();
+        },
+        { rootMargin: "200px 0px" },
+      )
+    : null;
+
+function enhance(doc = document) {
+  // Forget the demos of the page we left: their queued runs are dropped, a running one stopped.
+  for (const block of [...blocks]) {
+    if (!block.root.isConnected) {
+      block.destroy();
+      blocks.delete(block);
+    }
+  }
+  runtime.forgetOwners((owner) => owner && !owner.root.isConnected);
+
+  const demos = doc.querySelectorAll(".dn-demo:not([data-dn-live])");
+  if (!demos.length) return;
+  runtime.setConfig(readRuntimeConfig(document));
+  for (const root of demos) {
+    root.setAttribute("data-dn-live", "");
+    try {
+      const block = new DemoBlock(root, runtime);
+      blocks.add(block);
+      if (observer && runtime.state === "idle") observer.observe(root);
+    } catch (err) {
+      root.removeAttribute("data-dn-live");
+      console.error(`deepnotes: could not enhance demo ${root.dataset.demo}`, err);
+    }
+  }
+}
+
+// Public handle for tests, benchmarks and later features (knobs, live training).
+window.deepnotes = Object.assign(window.deepnotes || {}, {
+  runtime,
+  demos: () => [...blocks].filter((block) => block.root.isConnected),
+  demo: (name) => [...blocks].find((block) => block.name === name && block.root.isConnected) || null,
+  enhance,
+});
+
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(() => enhance(document));
+} else if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", () => enhance(document));
+} else {
+  enhance(document);
+}

@@ -1,0 +1,271 @@
+// The page's handle on Python: one shared Web Worker per page (it survives Material's instant
+// navigation, since the JavaScript context does), started lazily, running queued runs in order.
+import { SIGINT } from "./protocol.js";
+
+/** How long Stop waits for a KeyboardInterrupt before it terminates the worker instead (ms). */
+const INTERRUPT_GRACE_MS = 600;
+
+// The runner bundle's own URL, to find worker.js next to it when the page's meta has no "worker".
+const SCRIPT_URL = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : null;
+
+/**
+ * The runtime URLs from `<meta name="deepnotes-runtime" content='{"pyodide": ..., "wheel": ...,
+ * "worker": ...}'>` (written by hooks/runtime_assets.py), made absolute against the page URL.
+ */
+export function readRuntimeConfig(doc = document) {
+  const meta = doc.querySelector('meta[name="deepnotes-runtime"]');
+  if (!meta) return null;
+  let raw;
+  try {
+    raw = JSON.parse(meta.getAttribute("content"));
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw.pyodide !== "string" || typeof raw.wheel !== "string") return null;
+  const base = doc.baseURI;
+  const absolute = (url) => new URL(url, base).href;
+  let pyodide = absolute(raw.pyodide);
+  if (!pyodide.endsWith("/")) pyodide += "/";
+  let worker = raw.worker ? absolute(raw.worker) : null;
+  if (!worker && SCRIPT_URL) worker = new URL("worker.js", SCRIPT_URL).href;
+  return { ...raw, pyodide, wheel: absolute(raw.wheel), worker };
+}
+
+export class PythonRuntime {
+  constructor() {
+    this.config = null;
+    this.worker = null;
+    this.state = "idle"; // idle | loading | ready | failed
+    this.progress = { phase: null, fraction: 0, text: "" };
+    this.versions = null;
+    this.failure = null;
+    this.queue = []; // runs waiting: {id, code, name, options, owner, onStream, resolve}
+    this.current = null; // the run the worker is executing
+    this.nextId = 1;
+    this.listeners = new Set();
+    this.interruptBuffer = null;
+    this.generation = 0; // bumps on every worker restart
+    this.timings = { created: null, ready: null, runs: [] };
+  }
+
+  /** Whether Stop can interrupt Python and keep the session (needs a cross-origin isolated page). */
+  get canInterrupt() {
+    return typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
+  }
+
+  subscribe(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event) {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        console.error("deepnotes: runtime listener failed", err);
+      }
+    }
+  }
+
+  setConfig(config) {
+    if (!this.config && config) this.config = config;
+  }
+
+  /** Start the worker and load everything (idempotent). Returns false without a config. */
+  start() {
+    if (this.worker) return true;
+    if (!this.config || !this.config.worker) {
+      this.fail("This page has no runtime configuration (deepnotes-runtime meta).");
+      return false;
+    }
+    this.generation += 1;
+    const generation = this.generation;
+    this.state = "loading";
+    this.failure = null;
+    this.timings.created = performance.now();
+    this.timings.ready = null;
+    try {
+      this.worker = new Worker(this.config.worker, { type: "module", name: "deepnotes-python" });
+    } catch (err) {
+      this.fail(`The Python worker could not start: ${err.message || err}`);
+      return false;
+    }
+    this.worker.onmessage = (event) => {
+      if (generation === this.generation) this.onMessage(event.data || {});
+    };
+    this.worker.onerror = (event) => {
+      if (generation !== this.generation) return;
+      event.preventDefault?.();
+      const message = event.message || "the worker script failed to load";
+      if (this.state !== "ready") this.fail(`The Python worker failed: ${message}`);
+      else this.restart(`The Python worker crashed (${message}).`);
+    };
+    if (this.canInterrupt) {
+      this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
+      this.worker.postMessage({ type: "interrupt-buffer", buffer: this.interruptBuffer });
+    } else {
+      this.interruptBuffer = null;
+    }
+    this.worker.postMessage({ type: "init", urls: { pyodide: this.config.pyodide, wheel: this.config.wheel } });
+    this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
+    this.emit({ type: "state", state: this.state });
+    return true;
+  }
+
+  fail(message) {
+    this.state = "failed";
+    this.failure = message;
+    this.emit({ type: "error", message });
+    this.emit({ type: "state", state: this.state });
+    // Everything waiting gets the failure as its result, so no button stays stuck on "Running".
+    const waiting = this.queue.splice(0);
+    if (this.current) waiting.unshift(this.current);
+    this.current = null;
+    for (const run of waiting) run.resolve(failedResult(message));
+  }
+
+  setProgress(progress) {
+    this.progress = progress;
+    this.emit({ type: "progress", ...progress });
+  }
+
+  onMessage(message) {
+    switch (message.type) {
+      case "progress":
+        this.setProgress({ phase: message.phase, fraction: message.fraction, text: message.text });
+        return;
+      case "ready":
+        this.state = "ready";
+        this.versions = message.versions;
+        this.timings.ready = performance.now();
+        this.emit({ type: "state", state: this.state });
+        this.pump();
+        return;
+      case "error":
+        if (message.phase !== "protocol") this.fail(message.message);
+        else console.warn("deepnotes worker:", message.message);
+        return;
+      case "stream":
+        if (this.current && this.current.id === message.id && this.current.onStream) {
+          this.current.onStream(message);
+        }
+        return;
+      case "result": {
+        const run = this.current;
+        if (!run || run.id !== message.id) return;
+        clearTimeout(run.graceTimer);
+        this.current = null;
+        const { type: _type, ...result } = message;
+        result.stopped = Boolean(run.stopRequested);
+        this.timings.runs.push({ name: run.name, elapsed: result.elapsed, total: (performance.now() - run.queuedAt) / 1000 });
+        run.resolve(result);
+        if (result.fatal) this.restart(null);
+        else this.pump();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Queue `code` to run; resolves with run_code's dict plus `elapsed`, `stopped`, `reset`, `cancelled`.
+   * `owner` identifies the demo (for cancel on page swap); `onStream` receives "stream" messages.
+   */
+  run(code, { name = "demo", options = {}, owner = null, onStream = null } = {}) {
+    const id = this.nextId++;
+    let resolve;
+    const promise = new Promise((r) => (resolve = r));
+    const run = { id, code, name, options, owner, onStream, resolve, queuedAt: performance.now() };
+    if (this.state === "failed") {
+      // Try again from scratch: the failure may have been transient (e.g. offline for a moment).
+      this.worker?.terminate();
+      this.worker = null;
+      this.state = "idle";
+    }
+    this.queue.push(run);
+    if (!this.start()) return { id, promise };
+    this.emit({ type: "queue", size: this.queue.length });
+    this.pump();
+    return { id, promise };
+  }
+
+  /** Position of run `id` in the queue (0 = running now), or -1. */
+  position(id) {
+    if (this.current && this.current.id === id) return 0;
+    const index = this.queue.findIndex((run) => run.id === id);
+    return index < 0 ? -1 : index + 1;
+  }
+
+  pump() {
+    if (this.state !== "ready" || this.current || !this.queue.length) return;
+    const run = this.queue.shift();
+    this.current = run;
+    run.startedAt = performance.now();
+    this.emit({ type: "run-start", id: run.id, owner: run.owner });
+    this.worker.postMessage({ type: "run", id: run.id, code: run.code, name: run.name, options: run.options });
+  }
+
+  /**
+   * Stop run `id`: a queued run is dropped; the running one gets a KeyboardInterrupt (isolated
+   * pages) or the worker is replaced. Resolves with "cancelled", "interrupted" or "restarted".
+   */
+  stop(id) {
+    const index = this.queue.findIndex((run) => run.id === id);
+    if (index >= 0) {
+      const [run] = this.queue.splice(index, 1);
+      run.resolve({ ...emptyResult(), cancelled: true, stopped: true });
+      return "cancelled";
+    }
+    const run = this.current;
+    if (!run || run.id !== id) return "cancelled";
+    run.stopRequested = true;
+    if (this.interruptBuffer) {
+      Atomics.store(this.interruptBuffer, 0, SIGINT);
+      // Python checks the buffer every few bytecodes; code stuck inside C (a long NumPy call)
+      // does not, so after a grace period the worker is replaced instead.
+      run.graceTimer = setTimeout(() => {
+        if (this.current === run) this.restart(null);
+      }, INTERRUPT_GRACE_MS);
+      return "interrupted";
+    }
+    this.restart(null);
+    return "restarted";
+  }
+
+  /** Drop queued runs of owners that left the page, interrupt the running one if its owner left. */
+  forgetOwners(isGone) {
+    for (const run of this.queue.filter((r) => isGone(r.owner))) this.stop(run.id);
+    if (this.current && isGone(this.current.owner)) this.stop(this.current.id);
+  }
+
+  /** Replace the worker with a fresh one; the running run ends with `reset: true`. */
+  restart(reason) {
+    const run = this.current;
+    this.current = null;
+    if (run) clearTimeout(run.graceTimer);
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.state = "idle";
+    if (run) {
+      run.resolve({
+        ...emptyResult(),
+        error: run.stopRequested ? null : reason,
+        stopped: Boolean(run.stopRequested),
+        reset: true,
+        elapsed: (performance.now() - run.startedAt) / 1000,
+      });
+    }
+    this.emit({ type: "reset", reason });
+    this.start();
+  }
+}
+
+function emptyResult() {
+  return { stdout: "", figures: [], error: null, truncated: false, notes: [] };
+}
+
+function failedResult(message) {
+  return { ...emptyResult(), error: message, failed: true };
+}

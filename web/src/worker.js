@@ -1,0 +1,192 @@
+// The Python side of the page: one module Web Worker running Pyodide.
+//
+// Protocol (see protocol.js for the shared constants):
+//   page -> worker
+//     {type: "init", urls: {pyodide, wheel}}          load Pyodide, numpy, matplotlib, the engine
+//     {type: "interrupt-buffer", buffer}              Int32Array on a SharedArrayBuffer; the page
+//                                                     writes 2 into buffer[0] to stop a run
+//     {type: "run", id, code, name, options}          run `code` with deepnotes.sandbox.run_code
+//   worker -> page
+//     {type: "progress", phase, fraction, text}       loading phases: runtime, numpy, matplotlib, engine
+//     {type: "ready", versions}                       everything loaded
+//     {type: "result", id, stdout, figures, error, truncated, notes, elapsed, fatal?}
+//     {type: "stream", id, kind, data}                data posted by Python during a run (issue 9:
+//                                                     live training frames) via the JS module
+//                                                     `_deepnotes_bridge`: post(kind, json_text)
+//     {type: "error", phase, message}                 the runtime could not be loaded
+//
+// While Python runs, this worker cannot read messages: stopping a run goes through the shared
+// interrupt buffer (cross-origin isolated pages) or worker.terminate() (all other pages).
+import { PHASES } from "./protocol.js";
+
+let pyodide = null;
+let runJson = null; // Python function (source, name, options_json) -> JSON text of run_code's dict
+let interruptBuffer = null;
+let currentRunId = null;
+let initPromise = null;
+let fatal = null;
+
+const post = (message) => self.postMessage(message);
+
+function progress(phase, fraction, text) {
+  post({ type: "progress", phase, fraction, text });
+}
+
+const PYTHON_GLUE = `
+import json
+import os
+
+os.environ["MPLBACKEND"] = "Agg"
+
+
+def _deepnotes_run(source, name, options_json):
+    from deepnotes.sandbox import run_code
+
+    options = json.loads(options_json)
+    return json.dumps(run_code(source, name=name, **options))
+`;
+
+async function loadRuntime(urls) {
+  const span = (phase) => PHASES.find((p) => p.name === phase);
+  let phase = "runtime";
+  try {
+    progress(phase, span(phase).start, "Loading the Python runtime…");
+    const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", urls.pyodide).href);
+    pyodide = await loadPyodide({
+      indexURL: urls.pyodide,
+      stdout: (text) => post({ type: "stream", id: currentRunId, kind: "stdout", data: text }),
+      stderr: (text) => post({ type: "stream", id: currentRunId, kind: "stderr", data: text }),
+    });
+    if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
+    pyodide.registerJsModule("_deepnotes_bridge", {
+      post: (kind, jsonText) => {
+        let data = jsonText;
+        try {
+          data = JSON.parse(String(jsonText));
+        } catch {
+          data = String(jsonText);
+        }
+        post({ type: "stream", id: currentRunId, kind: String(kind), data });
+      },
+    });
+
+    phase = "numpy";
+    progress(phase, span(phase).start, "Loading numpy…");
+    await pyodide.loadPackage("numpy", { messageCallback: () => {} });
+    pyodide.runPython("import numpy");
+
+    phase = "matplotlib";
+    progress(phase, span(phase).start, "Loading matplotlib…");
+    await pyodide.loadPackage("matplotlib", { messageCallback: () => {} });
+    pyodide.runPython(PYTHON_GLUE);
+    pyodide.runPython("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot");
+
+    phase = "engine";
+    progress(phase, span(phase).start, "Loading the deepnotes engine…");
+    // Always by URL (the wheel's path carries its hash): never by name from an index.
+    await pyodide.loadPackage(urls.wheel, { messageCallback: () => {} });
+    pyodide.runPython("import deepnotes.sandbox");
+    runJson = pyodide.globals.get("_deepnotes_run");
+
+    const versions = JSON.parse(
+      pyodide.runPython(
+        "import json, sys, numpy, matplotlib, deepnotes\n" +
+          "json.dumps({'python': sys.version.split()[0], 'numpy': numpy.__version__," +
+          " 'matplotlib': matplotlib.__version__," +
+          " 'deepnotes': getattr(deepnotes, '__version__', '?')})",
+      ),
+    );
+    versions.pyodide = pyodide.version;
+    progress("ready", 1, "Python is ready");
+    post({ type: "ready", versions });
+  } catch (err) {
+    fatal = `Could not load ${phase}: ${err && err.message ? err.message : err}`;
+    post({ type: "error", phase, message: fatal });
+    throw err;
+  }
+}
+
+function isKeyboardInterrupt(err) {
+  return err && err.type === "KeyboardInterrupt";
+}
+
+function runOnce({ id, code, name, options }) {
+  const started = performance.now();
+  if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this run
+  currentRunId = id;
+  let result;
+  try {
+    result = JSON.parse(runJson(String(code), String(name || "demo"), JSON.stringify(options || {})));
+  } catch (err) {
+    // run_code reports the user's errors itself; what lands here escaped it: a KeyboardInterrupt
+    // raised outside its guard, or the runtime itself breaking (os._exit, a wasm trap).
+    const isPython = err && err.constructor && err.constructor.name === "PythonError";
+    if (isKeyboardInterrupt(err)) {
+      result = { stdout: "", figures: [], error: "KeyboardInterrupt", truncated: false, notes: [] };
+    } else if (isPython) {
+      result = { stdout: "", figures: [], error: String(err.message), truncated: false, notes: [] };
+    } else {
+      fatal = String(err && err.message ? err.message : err);
+      result = {
+        stdout: "",
+        figures: [],
+        error: `The Python runtime stopped working (${fatal}).`,
+        truncated: false,
+        notes: [],
+        fatal: true,
+      };
+    }
+  } finally {
+    currentRunId = null;
+  }
+  result.elapsed = (performance.now() - started) / 1000;
+  post({ type: "result", id, ...result });
+}
+
+async function handle(message) {
+  switch (message.type) {
+    case "interrupt-buffer":
+      interruptBuffer = message.buffer;
+      if (pyodide) pyodide.setInterruptBuffer(interruptBuffer);
+      return;
+    case "init":
+      if (!initPromise) initPromise = loadRuntime(message.urls);
+      return initPromise.catch(() => {});
+    case "run":
+      try {
+        if (!initPromise) throw new Error("the worker got a run before init");
+        await initPromise;
+      } catch {
+        post({
+          type: "result",
+          id: message.id,
+          stdout: "",
+          figures: [],
+          error: fatal || "The Python runtime could not be loaded.",
+          truncated: false,
+          notes: [],
+          fatal: true,
+        });
+        return;
+      }
+      if (fatal) {
+        post({ type: "result", id: message.id, stdout: "", figures: [], error: fatal, truncated: false, notes: [], fatal: true });
+        return;
+      }
+      runOnce(message);
+      return;
+    default:
+      post({ type: "error", phase: "protocol", message: `unknown message type ${message.type}` });
+  }
+}
+
+// Messages are handled one after another, in the order they arrive.
+let chain = Promise.resolve();
+self.onmessage = (event) => {
+  const message = event.data || {};
+  if (message.type === "interrupt-buffer") {
+    handle(message);
+    return;
+  }
+  chain = chain.then(() => handle(message));
+};
