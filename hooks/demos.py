@@ -1,0 +1,327 @@
+"""MkDocs hook: embed ``demos/NAME.py`` where a page has the paragraph ``[[demo NAME]]``.
+
+Each marker becomes the pre-rendered demo block of the runtime contract::
+
+    <div class="dn-demo" id="demo-NAME" data-demo="NAME" data-demo-version="<sha>">
+      <div class="dn-demo__source"> pygments-highlighted source </div>
+      <textarea class="dn-demo__original" hidden> exact source </textarea>
+      <div class="dn-demo__output" aria-live="polite"> figures, printed text </div>
+    </div>
+
+The browser runner (web/src) turns it into an editor; without JavaScript the
+page still shows the code and its output.
+
+What the reader sees is what runs
+    The shown, editable source is the demo file minus its leading jupytext
+    YAML header (a block of ``# ---`` comment lines that only tools read); the
+    ``# %%`` cell markers stay, they are ordinary comments. The build runs
+    exactly that text, so line numbers in a traceback match the editor.
+
+Pre-rendering
+    Every demo referenced by some page is run once per build at ``on_files``,
+    through :func:`deepnotes.sandbox.run_code` in a subprocess of this
+    CPython (isolation: a demo cannot change the build's own state), two at a
+    time. A demo that fails fails the build (its traceback is shown); an
+    unknown name fails it too, listing the demos that exist. Results are
+    cached in ``.cache/demos/<key>.json`` where the key hashes the demo's
+    source, every file of ``src/deepnotes``, the numpy/matplotlib/Python
+    versions and this hook's render version, so an unchanged demo costs
+    nothing on the next build.
+
+Figures are written as separate files ``assets/demos/<name>-<i>-<hash>.png``
+(mkdocs "generated" files; the hash of the PNG is in the name, so a changed
+figure is never served stale) with alt text and width/height attributes;
+pages stay light.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+log = logging.getLogger("mkdocs.hooks.demos")
+
+HOOK_REPO = Path(__file__).resolve().parent.parent
+ENGINE_SRC = HOOK_REPO / "src"
+RENDER_VERSION = "1"  # bump when the pre-render format changes, to invalidate the cache
+MARKER_MD = re.compile(r"^[ \t]*\[\[demo[ \t]+([^\]\s]+)[ \t]*\]\][ \t]*$", re.MULTILINE)
+MARKER_HTML = re.compile(r"<p>\[\[demo[ \t]+([^\]\s<]+)[ \t]*\]\]</p>")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+TIMEOUT_S = 300
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+# Runs in the subprocess: load the sandbox by path (independent of the package's
+# __init__), run the demo, write run_code's dict as JSON.
+RUNNER = """\
+import importlib.util, json, sys
+source_path, name, out_path, sandbox_path = sys.argv[1:5]
+spec = importlib.util.spec_from_file_location("deepnotes_sandbox_build", sandbox_path)
+sandbox = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sandbox)
+with open(source_path, encoding="utf-8") as f:
+    source = f.read()
+result = sandbox.run_code(source, name=name)
+with open(out_path, "w", encoding="utf-8") as f:
+    json.dump(result, f)
+"""
+
+_state: dict[str, Any] = {"results": {}, "figures": {}}
+
+
+def strip_jupytext_header(source: str) -> str:
+    """Return ``source`` without a leading jupytext YAML header and trailing blank lines.
+
+    Examples
+    --------
+    >>> strip_jupytext_header("# ---\\n# jupyter:\\n#   x: 1\\n# ---\\n\\n# %%\\nprint(1)\\n\\n")
+    '# %%\\nprint(1)\\n'
+    >>> strip_jupytext_header("print(1)")
+    'print(1)\\n'
+    """
+    lines = source.splitlines()
+    if lines and lines[0].strip() == "# ---":
+        for end in range(1, len(lines)):
+            if lines[end].strip() == "# ---":
+                lines = lines[end + 1 :]
+                break
+            if not lines[end].startswith("#"):
+                break
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def markers_in(markdown: str) -> list[str]:
+    """Return the demo names of the ``[[demo NAME]]`` lines in ``markdown``, in order.
+
+    Examples
+    --------
+    >>> markers_in("Text\\n\\n[[demo l2_lambda]]\\n\\n`[[demo not]]` inline\\n")
+    ['l2_lambda']
+    """
+    return MARKER_MD.findall(markdown)
+
+
+def _versions() -> str:
+    parts = [f"python {sys.version.split()[0]}"]
+    for dist in ("numpy", "matplotlib"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:  # pragma: no cover - both are build requirements
+            parts.append(f"{dist} missing")
+    return ", ".join(parts)
+
+
+def _engine_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ENGINE_SRC / "deepnotes").rglob("*.py")):
+        digest.update(path.relative_to(ENGINE_SRC).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def cache_key(source: str, engine_digest: str, versions: str) -> str:
+    """sha256 of everything a pre-rendered output depends on."""
+    blob = "\0".join([RENDER_VERSION, source, engine_digest, versions])
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _run_demo(name: str, source: str) -> dict[str, Any]:
+    """Run one demo through the sandbox in a fresh CPython subprocess."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ENGINE_SRC), env.get("PYTHONPATH")]))
+    env.update(MPLBACKEND="agg", PYTHONHASHSEED="0", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory(prefix="dn-demo-") as tmp:
+        source_path = Path(tmp, f"{name}.py")
+        source_path.write_text(source, encoding="utf-8")
+        out_path = Path(tmp, "result.json")
+        sandbox = ENGINE_SRC / "deepnotes" / "sandbox.py"
+        cmd = [sys.executable, "-c", RUNNER, str(source_path), name, str(out_path), str(sandbox)]
+        try:
+            proc = subprocess.run(
+                cmd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"the demo did not finish within {TIMEOUT_S} s", "crashed": True}
+        if proc.returncode != 0 or not out_path.exists():
+            return {
+                "error": f"the demo runner crashed (exit {proc.returncode}):\n"
+                f"{proc.stdout}{proc.stderr}",
+                "crashed": True,
+            }
+        return json.loads(out_path.read_text(encoding="utf-8"))
+
+
+def render_demos(
+    names: dict[str, list[str]], demos_dir: Path, cache_dir: Path
+) -> dict[str, dict[str, Any]]:
+    """Pre-render the demos ``names`` (name -> pages using it); return name -> result.
+
+    Raises :class:`PluginError` for an unknown name or a demo that fails.
+    """
+    available = sorted(p.stem for p in demos_dir.glob("*.py")) if demos_dir.is_dir() else []
+    for name, pages in sorted(names.items()):
+        if name not in available or not NAME.match(name):
+            raise PluginError(
+                f"[[demo {name}]] on {', '.join(sorted(pages))}: there is no demos/{name}.py. "
+                f"Available demos: {', '.join(available) or '(none)'}"
+            )
+    engine, versions = _engine_digest(), _versions()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    todo: list[tuple[str, str, Path]] = []
+    for name in sorted(names):
+        source = strip_jupytext_header((demos_dir / f"{name}.py").read_text(encoding="utf-8"))
+        cached = cache_dir / f"{cache_key(source, engine, versions)}.json"
+        if cached.exists():
+            results[name] = {**json.loads(cached.read_text(encoding="utf-8")), "source": source}
+        else:
+            todo.append((name, source, cached))
+    if todo:
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            outcomes = list(pool.map(lambda job: _run_demo(job[0], job[1]), todo))
+        failures = []
+        for (name, source, cached), result in zip(todo, outcomes, strict=True):
+            if result.get("error"):
+                failures.append(
+                    f"demos/{name}.py (used on {', '.join(sorted(names[name]))}) failed:\n"
+                    f"{result['error']}"
+                )
+                continue
+            cached.write_text(json.dumps(result), encoding="utf-8")
+            results[name] = {**result, "source": source}
+        if failures:
+            raise PluginError("A demo failed at build time.\n" + "\n\n".join(failures))
+        log.info(
+            "demos: ran %d demo(s) in %.1f s (%d from cache)",
+            len(todo),
+            time.perf_counter() - start,
+            len(names) - len(todo),
+        )
+    return results
+
+
+def _figure_files(name: str, result: dict[str, Any]) -> list[tuple[str, bytes, dict[str, Any]]]:
+    out = []
+    for i, figure in enumerate(result["figures"], start=1):
+        png = base64.b64decode(figure["png"])
+        digest = hashlib.sha256(png).hexdigest()[:12]
+        out.append((f"assets/demos/{name}-{i}-{digest}.png", png, figure))
+    return out
+
+
+def demo_html(name: str, result: dict[str, Any], image_urls: list[str], element_id: str) -> str:
+    """Return the demo block for ``name`` (every text escaped; images by URL)."""
+    source = result["source"]
+    version_sha = hashlib.sha256(source.encode()).hexdigest()[:12]
+    code = highlight(source, PythonLexer(), HtmlFormatter(wrapcode=True, nowrap=False))
+    parts = [
+        f'<div class="dn-demo" id="{html.escape(element_id)}" data-demo="{html.escape(name)}" '
+        f'data-demo-version="{version_sha}">',
+        f'<div class="dn-demo__source"><div class="language-python highlight">'
+        f"{_strip_outer_div(code)}</div></div>",
+        # One newline after <textarea>: HTML drops it, so a leading newline of the source survives.
+        f'<textarea class="dn-demo__original" hidden>\n{html.escape(source)}</textarea>',
+        '<div class="dn-demo__output" aria-live="polite">',
+    ]
+    for url, figure in zip(image_urls, result["figures"], strict=True):
+        parts.append(
+            f'<figure class="dn-figure"><img src="{html.escape(url)}" '
+            f'alt="{html.escape(figure["alt"])}" width="{int(figure["width"])}" '
+            f'height="{int(figure["height"])}" loading="lazy" decoding="async"></figure>'
+        )
+    if result["stdout"]:
+        parts.append(f'<pre class="dn-demo__stdout">{html.escape(result["stdout"])}</pre>')
+    for note in result.get("notes", []):
+        parts.append(f'<p class="dn-demo__note">{html.escape(note)}</p>')
+    parts.append("</div></div>")
+    return "\n".join(parts)
+
+
+def _strip_outer_div(code: str) -> str:
+    """Pygments wraps in ``<div class="highlight">``; we supply Material's own wrapper."""
+    code = code.strip()
+    if code.startswith('<div class="highlight">') and code.endswith("</div>"):
+        return code[len('<div class="highlight">') : -len("</div>")]
+    return code  # pragma: no cover - pygments always wraps with nowrap=False
+
+
+# ---- MkDocs events ---------------------------------------------------------------------
+
+
+def on_files(files: Files, config: Any) -> Files:
+    """Find every marker, pre-render those demos, add their figures as site files."""
+    config_dir = Path(config.config_file_path).resolve().parent
+    names: dict[str, list[str]] = {}
+    for file in files.documentation_pages():
+        for name in markers_in(file.content_string):
+            names.setdefault(name, []).append(file.src_uri)
+    results = render_demos(names, config_dir / "demos", config_dir / ".cache" / "demos")
+    figures: dict[str, list[File]] = {}
+    for name, result in results.items():
+        figures[name] = []
+        for src_uri, png, _figure in _figure_files(name, result):
+            generated = File.generated(config, src_uri, content=png)
+            files.append(generated)
+            figures[name].append(generated)
+    _state["results"], _state["figures"] = results, figures
+    return files
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Files) -> str:
+    """Replace each ``<p>[[demo NAME]]</p>`` with the pre-rendered demo block."""
+    used: dict[str, int] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        result = _state["results"].get(name)
+        if result is None:  # a marker on_files could not see in the Markdown source
+            raise PluginError(
+                f"{page.file.src_uri}: [[demo {name}]] was not pre-rendered; write the marker "
+                f"as a line of its own in the page's Markdown. Rendered demos: "
+                f"{', '.join(sorted(_state['results'])) or '(none)'}"
+            )
+        used[name] = used.get(name, 0) + 1
+        element_id = f"demo-{name}" + (f"-{used[name]}" if used[name] > 1 else "")
+        urls = [f.url_relative_to(page.file) for f in _state["figures"][name]]
+        return demo_html(name, result, urls, element_id)
+
+    html_text = MARKER_HTML.sub(replace, html_text)
+    leftover = re.sub(r"<(pre|code)\b.*?</\1>", "", html_text, flags=re.DOTALL)
+    if "[[demo" in leftover:
+        raise PluginError(
+            f"{page.file.src_uri}: a [[demo NAME]] marker must be a paragraph of its own "
+            "(alone on its line, with blank lines around it)"
+        )
+    return html_text
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    """Rebuild on `mkdocs serve` when a demo or the engine changes."""
+    config_dir = Path(config.config_file_path).resolve().parent
+    for path in (config_dir / "demos", ENGINE_SRC / "deepnotes"):
+        if path.is_dir():
+            server.watch(str(path))
+    return server
