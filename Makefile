@@ -7,6 +7,7 @@
 #   - Pyodide 0.27.7 with numpy + matplotlib into .cache/ (registries only, sha256-verified).
 
 SHELL := /bin/bash
+export NO_MKDOCS_2_WARNING := 1
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -8,6 +8,7 @@ BLAS/intra-op threads.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def engine_step(shape: NetShape, dtype: type, rng: np.random.Generator) -> Calla
     X, Y, _ = _data(shape, dtype, rng)
     layers: list = []
     widths = shape.widths
-    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(widths)):
         layers.append(Dense(n_in, n_out, init="he", rng=rng, dtype=dtype))
         if i < len(widths) - 2:
             layers.append(ReLU())
@@ -86,7 +87,7 @@ def matmul_only(shape: NetShape, dtype: type, rng: np.random.Generator) -> Calla
     X = rng.standard_normal((shape.batch, widths[0])).astype(dtype)  # (m, n0)
     Ws = [
         rng.standard_normal((n_out, n_in)).astype(dtype)  # (n_out, n_in)
-        for n_in, n_out in zip(widths[:-1], widths[1:], strict=True)
+        for n_in, n_out in itertools.pairwise(widths)
     ]
 
     def step() -> None:
@@ -131,7 +132,7 @@ def torch_step(shape: NetShape, dtype: type, rng: np.random.Generator) -> Callab
     tdtype = torch.float32 if dtype == np.float32 else torch.float64
     widths = shape.widths
     modules: list = []
-    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(widths)):
         modules.append(torch.nn.Linear(n_in, n_out, dtype=tdtype))
         if i < len(widths) - 2:
             modules.append(torch.nn.ReLU())

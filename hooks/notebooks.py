@@ -1,0 +1,150 @@
+"""MkDocs hook: every demo is also a notebook page, executed, with a download button.
+
+For each ``demos/<name>.py`` (a jupytext "percent" script) this hook
+
+1. converts it to a notebook with jupytext, adding a title cell that links back
+   to the topic page that embeds the demo;
+2. executes it with nbclient in the build's own Python (a failing cell fails
+   the build: ``allow_errors`` is off);
+3. writes the executed ``docs/notebooks/<name>.ipynb`` plus an index page.
+
+mkdocs-jupyter then renders those notebooks (``execute: false``: they are
+already executed) with a download button for the ``.ipynb``. Executed
+notebooks are cached in ``.cache/notebooks/`` under a key made of the demo's
+source, the engine's sources and the library versions, so an incremental
+build re-executes only what changed. ``docs/notebooks/`` is generated and
+ignored by git.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMOS = ROOT / "demos"
+ENGINE = ROOT / "src" / "deepnotes"
+CACHE = ROOT / ".cache" / "notebooks"
+DEMO_MARKER = re.compile(r"^\[\[demo ([A-Za-z0-9_]+)\]\]\s*$", re.MULTILINE)
+
+
+def _engine_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(ENGINE).as_posix().encode())
+        digest.update(path.read_bytes())
+    for package in ("numpy", "matplotlib", "jupytext", "nbclient"):
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()
+
+
+def _pages_embedding_demos(docs_dir: Path) -> dict[str, str]:
+    """Map demo name -> the docs page (relative path) that embeds it first."""
+    owners: dict[str, str] = {}
+    for page in sorted(docs_dir.rglob("*.md")):
+        if "notebooks" in page.relative_to(docs_dir).parts:
+            continue
+        for name in DEMO_MARKER.findall(page.read_text(encoding="utf-8")):
+            owners.setdefault(name, page.relative_to(docs_dir).as_posix())
+    return owners
+
+
+def _title_of(source: str, name: str) -> str:
+    match = re.search(r"^# title:\s*(.+)$", source, re.MULTILINE)
+    return match.group(1).strip() if match else name.replace("_", " ").capitalize()
+
+
+def _build_notebook(demo: Path, owner: str | None, fingerprint: str) -> Path:
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = demo.read_text(encoding="utf-8")
+    key = hashlib.sha256((fingerprint + (owner or "") + source).encode()).hexdigest()[:16]
+    cached = CACHE / f"{demo.stem}-{key}.ipynb"
+    if cached.exists():
+        return cached
+    notebook = jupytext.reads(source, fmt="py:percent")
+    back = f"[the topic page](../{owner})" if owner else "the site"
+    intro = (
+        f"# {_title_of(source, demo.stem)}\n\n"
+        f"This notebook is the demo `demos/{demo.stem}.py` from {back}, executed when the site "
+        "was built. To run it yourself: `pip install deepnotes[plots]` (or `pip install -e .` "
+        "in a clone), then open it in Jupyter."
+    )
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(intro))
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    env_backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        NotebookClient(
+            notebook,
+            timeout=120,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": str(ROOT)}},
+        ).execute()
+    finally:
+        if env_backend is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = env_backend
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE.glob(f"{demo.stem}-*.ipynb"):
+        stale.unlink()
+    tmp = cached.with_suffix(".tmp")
+    nbformat.write(notebook, tmp)
+    tmp.replace(cached)
+    return cached
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if path.exists() and path.read_bytes() == data:
+        return  # keeps `mkdocs serve` from seeing a change and rebuilding forever
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def on_config(config, **kwargs):
+    docs_dir = Path(config["docs_dir"])
+    out_dir = docs_dir / "notebooks"
+    demos = sorted(DEMOS.glob("*.py"))
+    owners = _pages_embedding_demos(docs_dir)
+    fingerprint = _engine_fingerprint()
+    with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        built = list(pool.map(lambda d: _build_notebook(d, owners.get(d.stem), fingerprint), demos))
+    wanted = {f"{demo.stem}.ipynb" for demo in demos} | {"index.md"}
+    for demo, notebook in zip(demos, built, strict=True):
+        _write_if_changed(out_dir / f"{demo.stem}.ipynb", notebook.read_bytes())
+    rows = []
+    for demo in demos:
+        owner = owners.get(demo.stem)
+        page = f"[{owner.removesuffix('.md')}](../{owner})" if owner else "(not on a page)"
+        title = _title_of(demo.read_text(encoding="utf-8"), demo.stem)
+        rows.append(f"| [{title}]({demo.stem}.ipynb) | `{demo.stem}.py` | {page} |")
+    index = (
+        "# Notebooks\n\n"
+        "Every demo on the site is also a Jupyter notebook, executed when the site was built. "
+        "Open one to read it with its outputs, or download the `.ipynb` (the download button on "
+        "each notebook page) and run it after `pip install -e .` in a clone of the project.\n\n"
+        "| Notebook | Demo source | Used on |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+    )
+    _write_if_changed(out_dir / "index.md", index.encode())
+    if out_dir.exists():
+        for extra in out_dir.iterdir():
+            if extra.name not in wanted:
+                shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
+    log.info("notebooks: %d demo notebooks ready in %s", len(demos), out_dir)
+    return config
