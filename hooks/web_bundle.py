@@ -74,7 +74,11 @@ def on_pre_build(config, **kwargs) -> None:
         raise PluginError("npm is not installed; it is needed to bundle the demo runner (web/).")
     log.info("Bundling the demo runner (npm run build in web/)")
     done = subprocess.run(
-        [npm, "run", "--silent", "build"], cwd=WEB, capture_output=True, text=True, check=False
+        [npm, "run", "--silent", "build", "--", "--outdir", str(out_dir)],
+        cwd=WEB,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise PluginError(f"npm run build failed in web/:\n{done.stdout}\n{done.stderr}")

@@ -7,16 +7,18 @@
 //   katex/          KaTeX's stylesheet and fonts, self-hosted for offline math
 //   stamp.json      hash of the inputs; hooks/web_bundle.py rebuilds when it differs
 //
-// Usage: `npm run build` (minified) or `npm run build:dev` (readable, with sourcemaps).
+// Usage: `npm run build` (minified) or `npm run build:dev` (readable, with sourcemaps);
+// `npm run build -- --outdir DIR` writes somewhere else (hooks/web_bundle.py passes the docs_dir).
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const webDir = dirname(fileURLToPath(import.meta.url));
-const outDir = join(webDir, "..", "docs", "assets", "build");
 const dev = process.argv.includes("--dev");
+const outFlag = process.argv.indexOf("--outdir");
+const outDir = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(webDir, "..", "docs", "assets", "build");
 
 /** Every file under `dir`, sorted, as paths relative to web/. */
 function listFiles(dir) {
