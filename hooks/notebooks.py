@@ -58,13 +58,15 @@ def _pages_embedding_demos(docs_dir: Path) -> dict[str, str]:
 
 
 def _title_of(source: str, name: str) -> str:
-    match = re.search(r"^# title:\s*(.+)$", source, re.MULTILINE)
+    """The demo's title: the first Markdown heading of its first cell (``# # Title``)."""
+    match = re.search(r"^# #\s+(.+)$", source, re.MULTILINE)
     return match.group(1).strip() if match else name.replace("_", " ").capitalize()
 
 
 def _build_notebook(demo: Path, owner: str | None, fingerprint: str) -> Path:
     import jupytext
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     source = demo.read_text(encoding="utf-8")
@@ -73,14 +75,16 @@ def _build_notebook(demo: Path, owner: str | None, fingerprint: str) -> Path:
     if cached.exists():
         return cached
     notebook = jupytext.reads(source, fmt="py:percent")
-    back = f"[the topic page](../{owner})" if owner else "the site"
+    page_url = "" if owner in (None, "index.md") else owner.removesuffix(".md") + "/"
+    back = f"[the page that embeds it](../../{page_url})" if owner else "the site"
+    has_title = bool(notebook.cells) and notebook.cells[0].source.lstrip().startswith("# ")
     intro = (
-        f"# {_title_of(source, demo.stem)}\n\n"
-        f"This notebook is the demo `demos/{demo.stem}.py` from {back}, executed when the site "
-        "was built. To run it yourself: `pip install deepnotes[plots]` (or `pip install -e .` "
-        "in a clone), then open it in Jupyter."
+        ("" if has_title else f"# {_title_of(source, demo.stem)}\n\n")
+        + f"This notebook is the demo `demos/{demo.stem}.py` from {back}, executed when the site "
+        "was built. To run it yourself, install the project in a clone "
+        "(`pip install -e '.[plots]'`) and open the notebook in Jupyter."
     )
-    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(intro))
+    notebook.cells.insert(1 if has_title else 0, nbformat.v4.new_markdown_cell(intro))
     notebook.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -89,14 +93,20 @@ def _build_notebook(demo: Path, owner: str | None, fingerprint: str) -> Path:
     env_backend = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
+        # IPC transport: the kernel talks over local sockets in .cache/, not over TCP.
+        ipc_dir = CACHE / "ipc"
+        ipc_dir.mkdir(parents=True, exist_ok=True)
+        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / demo.stem))
         NotebookClient(
             notebook,
+            km=kernel,
             timeout=120,
-            kernel_name="python3",
             allow_errors=False,
             resources={"metadata": {"path": str(ROOT)}},
         ).execute()
     finally:
+        for socket_file in (CACHE / "ipc").glob(f"{demo.stem}-*"):
+            socket_file.unlink(missing_ok=True)
         if env_backend is None:
             os.environ.pop("MPLBACKEND", None)
         else:
@@ -120,7 +130,7 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 def on_config(config, **kwargs):
     docs_dir = Path(config["docs_dir"])
     out_dir = docs_dir / "notebooks"
-    demos = sorted(DEMOS.glob("*.py"))
+    demos = sorted(d for d in DEMOS.glob("*.py") if not d.name.startswith("_"))
     owners = _pages_embedding_demos(docs_dir)
     fingerprint = _engine_fingerprint()
     with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
@@ -138,7 +148,7 @@ def on_config(config, **kwargs):
         "# Notebooks\n\n"
         "Every demo on the site is also a Jupyter notebook, executed when the site was built. "
         "Open one to read it with its outputs, or download the `.ipynb` (the download button on "
-        "each notebook page) and run it after `pip install -e .` in a clone of the project.\n\n"
+        "each notebook page) and run it after `pip install -e '.[plots]'` in a clone.\n\n"
         "| Notebook | Demo source | Used on |\n|---|---|---|\n" + "\n".join(rows) + "\n"
     )
     _write_if_changed(out_dir / "index.md", index.encode())
@@ -146,5 +156,29 @@ def on_config(config, **kwargs):
         for extra in out_dir.iterdir():
             if extra.name not in wanted:
                 shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
+    _expand_nav(config, [(_title_of(d.read_text(encoding="utf-8"), d.stem), d.stem) for d in demos])
     log.info("notebooks: %d demo notebooks ready in %s", len(demos), out_dir)
     return config
+
+
+def _expand_nav(config, entries: list[tuple[str, str]]) -> None:
+    """Turn the nav item ``Notebooks: notebooks/index.md`` into a section listing each one."""
+    for i, item in enumerate(config["nav"] or []):
+        if isinstance(item, dict) and item.get("Notebooks") == "notebooks/index.md":
+            children = [{title: f"notebooks/{stem}.ipynb"} for title, stem in entries]
+            config["nav"][i] = {"Notebooks": ["notebooks/index.md", *children]}
+            return
+
+
+_MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Drop the MathJax-from-a-CDN block nbconvert puts in notebook pages.
+
+    The site renders math with its self-hosted KaTeX on every page, notebooks
+    included, and loads nothing from a third-party origin.
+    """
+    if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb"):
+        return _MATHJAX.sub("", output)
+    return output
