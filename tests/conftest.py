@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 
+# One BLAS thread: the suite's matrices are tiny, and on a shared 2-core machine OpenBLAS's
+# spinning worker threads made small training runs 3-10x slower (must precede numpy's import).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 import pytest
 

@@ -136,6 +136,8 @@ def _predicted_labels(y_hat: np.ndarray, loss: object) -> np.ndarray | None:
     """Class predictions from the network output, or None for regression losses."""
     if isinstance(loss, losses.BinaryCrossEntropy):
         return (y_hat >= 0.5).astype(np.int64)  # probabilities -> 0/1, (m, 1)
+    if isinstance(loss, losses.BinaryCrossEntropyWithLogits):
+        return (y_hat >= 0.0).astype(np.int64)  # logits -> 0/1, (m, 1)
     if isinstance(loss, losses.SoftmaxCrossEntropy):
         return np.argmax(y_hat, axis=1)  # logits -> class index, (m,)
     return None
@@ -174,7 +176,8 @@ def evaluate(model, loss, X: object, Y: object) -> tuple[float, float | None]:
     """Cost and accuracy of ``model`` on ``(X, Y)`` in inference mode.
 
     Accuracy is $\\frac{1}{m}\\sum_i [\\hat y^{(i)} = y^{(i)}]$, with predictions
-    $\\hat y = [a \\ge 0.5]$ for ``BinaryCrossEntropy`` (probabilities) and
+    $\\hat y = [a \\ge 0.5]$ for ``BinaryCrossEntropy`` (probabilities),
+    $\\hat y = [z \\ge 0]$ for ``BinaryCrossEntropyWithLogits`` and
     $\\hat y = \\arg\\max_k z_k$ for ``SoftmaxCrossEntropy`` (logits); ``None`` for
     ``MeanSquaredError`` (regression has no accuracy).
 
