@@ -58,7 +58,7 @@ class Sequential:
     """
 
     def __init__(self, layers: Sequence[Layer]) -> None:
-        if isinstance(layers, Layer) or not isinstance(layers, Sequence):
+        if isinstance(layers, Layer | str) or not isinstance(layers, Sequence):
             raise TypeError(
                 f"layers must be a list of layers, e.g. Sequential([Dense(2, 3), ReLU()]); "
                 f"got {type(layers).__name__}"
