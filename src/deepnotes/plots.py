@@ -400,7 +400,7 @@ def layer_histograms(
     arrays = [(str(name), as_float_array(v, f"values[{name!r}]").ravel()) for name, v in items]
     n = len(arrays)
     if fig is None:
-        fig = plt.figure(figsize=(min(2.6 * n, 14), 2.8))
+        fig = plt.figure(figsize=(min(2.6 * n, 14), 2.8), layout="constrained")
     elif not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure or None; got {type(fig).__name__}")
     else:
@@ -413,5 +413,4 @@ def layer_histograms(
     axes[0].set_ylabel("count")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig

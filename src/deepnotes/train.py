@@ -290,7 +290,9 @@ def fit(
         Passes over the training set, >= 1.
     batch_size : int, optional
         Mini-batch size; ``None`` (default) is batch gradient descent (all $m$
-        examples per step), 1 is stochastic gradient descent.
+        examples per step), 1 is stochastic gradient descent. With batch norm in
+        the model, a last mini-batch of a single example is skipped (its variance
+        is 0); the shuffle gives that example a batch in the next epoch.
     lambd : float, default 0.0
         L2 regularization strength $\\lambda \\ge 0$ (biases and batch-norm
         parameters are not penalised).
@@ -367,6 +369,12 @@ def fit(
         raise TypeError(f"callback must be callable(epoch, history); got {callback!r}")
     rng = check_rng(rng)
 
+    has_batch_norm = any(hasattr(layer, "running_mean") for layer in model.layers)
+    if has_batch_norm and batch_size == 1 and m > 1:
+        raise ValueError(
+            "batch_size=1 cannot train a model with BatchNorm: the variance of one example "
+            "is 0; use mini-batches of at least 2 examples"
+        )
     history = History()
     best_cost, best_state = math.inf, None
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
@@ -376,6 +384,8 @@ def fit(
             lr = float(getattr(optimizer, "current_lr", math.nan))
             for X_batch, Y_batch in minibatches(X, Y, batch_size, rng):
                 m_b = X_batch.shape[0]
+                if m_b == 1 and has_batch_norm and m > 1:
+                    continue  # batch norm cannot normalise one example; it is reshuffled next epoch
                 y_hat = model.forward(X_batch, training=True)
                 cost = float(loss.forward(y_hat, Y_batch))
                 if lambd:
