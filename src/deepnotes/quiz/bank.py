@@ -4,7 +4,7 @@ The bank is a YAML mapping ``{version: 1, questions: [...]}``. Every question is
 mapping with these fields (``bank.yaml`` has 50-odd examples):
 
 - ``id``: stable slug, unique in the bank (``splits-purpose``);
-- ``topic``: one of :data:`deepnotes.quiz.topics.TOPICS`;
+- ``topic``: one of ``deepnotes.quiz.topics.TOPICS``;
 - ``seed_number``: 1-20 for the study notes' own questions, ``null`` for ours;
 - ``kind``: ``choice`` (default) or ``numeric``;
 - ``question``: the question text (``code`` in backticks is allowed);
@@ -15,7 +15,7 @@ mapping with these fields (``bank.yaml`` has 50-odd examples):
 - ``errata`` (optional): ``{id, note}``, what the notes got wrong, linking to
   ``errata.md#<id>``;
 - ``compute`` (``numeric`` only): how the engine computes the key, see
-  :mod:`deepnotes.quiz.compute`;
+  ``deepnotes.quiz.compute``;
 - ``tolerance`` (``numeric`` only): relative tolerance, default 1e-3.
 
 The loader walks YAML's node tree, so every problem (malformed YAML, unknown or
@@ -182,12 +182,12 @@ class Question:
 
     @property
     def section_page(self) -> str:
-        """The docs page of :attr:`section`, e.g. ``'topics/regularization.md'``."""
+        """The docs page of ``section``, e.g. ``'topics/regularization.md'``."""
         return self.section.partition("#")[0]
 
     @property
     def section_anchor(self) -> str:
-        """The anchor of :attr:`section`, e.g. ``'inverted-dropout'``."""
+        """The anchor of ``section``, e.g. ``'inverted-dropout'``."""
         return self.section.partition("#")[2]
 
 

@@ -36,7 +36,7 @@ def topic_page(topic: str) -> str:
     Parameters
     ----------
     topic : str
-        One of the slugs in :data:`TOPICS`.
+        One of the slugs in ``TOPICS``.
 
     Raises
     ------

@@ -308,7 +308,7 @@ def _check_site(
                     f"topic page {topic_page(topic)} shows no quiz: add the line "
                     f"`[[quiz {topic}]]` under its '## Quiz {{#quiz}}' heading",
                     None,
-                    source,
+                    str(page_html_path(site_dir, topic_page(topic))),
                 )
             )
     if len(report.problems) == before:
