@@ -251,6 +251,8 @@ export class DemoBlock {
       renderResult(this.output, result);
       this.output.classList.remove("dn-demo__output--prerendered");
     }
+    this.runs = (this.runs || 0) + 1;
+    this.root.dataset.runs = String(this.runs); // finished runs, for tests and tools
     const failed = Boolean(result.error) && !result.stopped;
     this.setState(result.stopped || result.cancelled ? "stopped" : failed ? "error" : "done");
     this.say(describeResult(result));

@@ -1,0 +1,328 @@
+"""The live demo runner in real Chromium, on the built site, offline.
+
+One page of the cross-origin isolated server is shared by most tests (loading Pyodide is the
+slow part); every test sets the demo's code it needs, so the order does not matter.
+Timings land in test-artifacts/browser/timings.json, screenshots next to it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from demo_page import COLD_TIMEOUT_MS, LiveDemo, is_local
+
+STOP_LIMIT_MS = 1000
+
+
+@pytest.fixture(scope="session")
+def demo_path(site_dir: Path) -> str:
+    """URL path (relative to the site root) of a page with a demo: the home page's quickstart
+    if it has one, else the first page embedding any demo."""
+    pages = sorted(
+        (p for p in site_dir.rglob("index.html") if "notebooks" not in p.parts),
+        key=lambda p: (p != site_dir / "index.html", str(p)),
+    )
+    for needle in ('data-demo="quickstart"', 'class="dn-demo"'):
+        for page in pages:
+            if needle in page.read_text(encoding="utf-8"):
+                rel = page.parent.relative_to(site_dir).as_posix()
+                return "" if rel == "." else f"{rel}/"
+    pytest.fail(f"no page of {site_dir} embeds a demo ([[demo NAME]])")
+
+
+@pytest.fixture(scope="module")
+def live(isolated_context: Any, isolated_url: str, demo_path: str, timings: dict) -> Iterator[Any]:
+    """The demo page, loaded cold, whose first Run has drawn a figure.
+
+    Yields a namespace with `page`, `demo` (LiveDemo), `first_state` and `prerendered_imgs`.
+    """
+    page = isolated_context.new_page()
+    start = time.perf_counter()
+    page.goto(isolated_url + demo_path)
+    demo = LiveDemo(page)
+    page.evaluate(
+        "(el) => el.querySelectorAll('.dn-demo__output img')"
+        ".forEach((img) => img.setAttribute('data-prerendered', ''))",
+        demo.root.element_handle(),
+    )
+    prerendered = demo.output.locator("img").count()
+    demo.root.scroll_into_view_if_needed()
+    page.screenshot(path=str(_artifacts() / "demo-before-run.png"))
+    state, _ = demo.run(timeout_ms=COLD_TIMEOUT_MS)
+    timings["cold_page_load_to_first_figure_s"] = time.perf_counter() - start
+    page.screenshot(path=str(_artifacts() / "demo-after-run.png"))
+    demo.root.screenshot(path=str(_artifacts() / "demo-block-after-run.png"))
+    original = demo.code
+
+    class Live:
+        pass
+
+    live = Live()
+    live.page, live.demo, live.first_state = page, demo, state
+    live.prerendered_imgs, live.original = prerendered, original
+    yield live
+    page.close()
+
+
+def _artifacts() -> Path:
+    path = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def test_demo_runs_and_shows_a_new_figure(live: Any) -> None:
+    demo = live.demo
+    assert live.first_state == "done", demo.status
+    new_imgs = demo.output.locator("img:not([data-prerendered])")
+    assert new_imgs.count() >= 1, "the run drew no figure"
+    img = new_imgs.first
+    assert img.evaluate("(img) => img.complete && img.naturalWidth > 0")
+    assert img.get_attribute("src").startswith("data:image/png;base64,")
+    assert (img.get_attribute("alt") or "").strip(), "a figure without alt text"
+    assert demo.output.locator("img[data-prerendered]").count() == 0, "pre-rendered output kept"
+    assert demo.status.startswith("Done")
+
+
+def test_warm_rerun_draws_again(live: Any, timings: dict) -> None:
+    demo = live.demo
+    demo.set_code(live.original)
+    state, seconds = demo.run()
+    assert state == "done", demo.status
+    assert demo.output.locator("img").count() >= 1
+    timings["warm_rerun_s"] = seconds
+
+
+def test_edited_demo_shows_the_new_result(live: Any) -> None:
+    demo = live.demo
+    demo.type_code("print(6 * 7)")
+    before = demo.runs
+    live.page.keyboard.press("ControlOrMeta+Enter")  # runs from the editor
+    demo.wait_runs(before + 1)
+    assert demo.state == "done", demo.status
+    assert demo.output.locator(".dn-demo__stdout").inner_text().strip() == "42"
+    assert demo.output.locator("img").count() == 0, "the old figure is still shown"
+
+
+def test_error_shows_the_traceback_and_the_next_run_works(live: Any) -> None:
+    demo = live.demo
+    demo.set_code("x = 1\nraise ValueError('x')\n")
+    state, _ = demo.run()
+    assert state == "error"
+    error = demo.output.locator(".dn-demo__error").inner_text()
+    assert "ValueError: x" in error
+    assert "line 2" in error, error
+    assert "_pyodide" not in error and "sandbox.py" not in error, "traceback not trimmed"
+    assert "ValueError: x" in demo.status
+
+    demo.set_code("print('next run works')")
+    state, _ = demo.run()
+    assert state == "done", demo.status
+    assert "next run works" in demo.output.inner_text()
+    assert demo.output.locator(".dn-demo__error").count() == 0
+
+
+def test_output_is_text_not_html(live: Any) -> None:
+    demo = live.demo
+    demo.set_code("print('<img src=x onerror=\"window.__pwned = 1\">')")
+    state, _ = demo.run()
+    assert state == "done"
+    assert demo.output.locator(".dn-demo__stdout img").count() == 0
+    assert "<img src=x" in demo.output.inner_text()
+    assert live.page.evaluate("() => window.__pwned === undefined")
+
+
+def test_stop_interrupts_a_runaway_loop_and_keeps_the_session(live: Any, timings: dict) -> None:
+    page, demo = live.page, live.demo
+    assert page.evaluate("() => crossOriginIsolated") is True
+    demo.set_code("import sys\nsys.dn_marker = 41\n")
+    assert demo.run()[0] == "done"
+
+    demo.set_code("while True:\n    pass\n")
+    demo.button("Run").click()
+    demo.wait_until_running()
+    time.sleep(0.3)  # let it spin
+    stop_ms = demo.stop_and_measure()
+    assert stop_ms < STOP_LIMIT_MS, f"Stop took {stop_ms:.0f} ms"
+    assert "still there" in demo.status
+    assert demo.runtime_state() == "ready"
+    timings["stop_to_ready_isolated_s"] = stop_ms / 1000
+
+    demo.set_code("import sys\nprint(sys.dn_marker + 1)\n")
+    state, _ = demo.run()
+    assert state == "done", demo.status
+    assert demo.output.locator(".dn-demo__stdout").inner_text().strip() == "42"
+
+
+def test_stop_without_isolation_restarts_python(
+    plain_context: Any, plain_url: str, demo_path: str, timings: dict
+) -> None:
+    page = plain_context.new_page()
+    page.goto(plain_url + demo_path)
+    assert page.evaluate("() => crossOriginIsolated") is False
+    demo = LiveDemo(page)
+    demo.wait_runtime_ready()
+    demo.set_code("while True:\n    pass\n")
+    demo.button("Run").click()
+    demo.wait_until_running()
+    time.sleep(0.3)
+    stop_ms = demo.stop_and_measure()
+    restarted = time.perf_counter()
+    assert stop_ms < STOP_LIMIT_MS, f"Stop took {stop_ms:.0f} ms"
+    assert "reset" in demo.status
+    assert "reset" in demo.output.inner_text()
+    timings["stop_to_stopped_plain_s"] = stop_ms / 1000
+
+    demo.wait_runtime_ready()
+    timings["stop_to_ready_plain_s"] = stop_ms / 1000 + time.perf_counter() - restarted
+    demo.set_code("print('after the reset')")
+    state, _ = demo.run()
+    assert state == "done", demo.status
+    assert "after the reset" in demo.output.inner_text()
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def editor_context(browser: Any, guard: Any) -> Iterator[Any]:
+    """A context whose pages never load Pyodide (requests for it are aborted): for tests of the
+    editor and the stored edits, which need no Python, on a busy machine."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(60_000)
+    guard.attach(context)
+    context.route("**/pyodide/**", lambda route: route.abort())
+    yield context
+    context.close()
+
+
+def test_reload_keeps_the_edit_and_reset_restores_the_original(
+    editor_context: Any, isolated_url: str, demo_path: str
+) -> None:
+    page = editor_context.new_page()
+    page.goto(isolated_url + demo_path)
+    demo = LiveDemo(page)
+    original = demo.code
+    hint = demo.root.locator(".dn-demo__edited")
+    assert hint.is_hidden()
+
+    demo.type_code("print('my edit')")
+    assert hint.is_visible()
+    key = f"deepnotes:v1:demo:{demo.name}"
+    page.wait_for_function("(key) => localStorage.getItem(key) !== null", arg=key)
+
+    page.reload()
+    demo = LiveDemo(page)
+    assert demo.code == "print('my edit')"
+    assert hint.is_visible()
+    assert "Reset" in hint.inner_text()
+
+    demo.button("Reset").click()
+    assert demo.code == original
+    assert hint.is_hidden()
+    assert page.evaluate("(key) => localStorage.getItem(key)", key) is None
+
+    page.reload()
+    demo = LiveDemo(page)
+    assert demo.code == original
+    assert hint.is_hidden()
+    page.close()
+
+
+@pytest.mark.parametrize("stored", ["{not json", '{"source": 5}', "null", '"text"', "[]"])
+def test_corrupted_stored_edits_are_ignored(
+    editor_context: Any, isolated_url: str, demo_path: str, stored: str
+) -> None:
+    page = editor_context.new_page()
+    page.goto(isolated_url + demo_path)
+    demo = LiveDemo(page)
+    original = demo.code
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)",
+        [f"deepnotes:v1:demo:{demo.name}", stored],
+    )
+    page.reload()
+    demo = LiveDemo(page)
+    assert demo.code == original
+    assert demo.root.locator(".dn-demo__edited").is_hidden()
+    page.evaluate("() => localStorage.clear()")
+    page.close()
+
+
+def test_every_request_stays_on_127_0_0_1(live: Any, guard: Any) -> None:
+    requests = guard.requests
+    assert any(url.endswith("pyodide.asm.wasm") for url in requests), "Pyodide not self-hosted?"
+    assert any(".whl" in url for url in requests)
+    assert any("/assets/build/worker.js" in url for url in requests)
+    assert [url for url in requests if not is_local(url)] == []
+
+
+def test_dark_mode_keeps_the_editor_readable(live: Any) -> None:
+    page, demo = live.page, live.demo
+    demo.set_code(live.original)
+    page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'slate')")
+    try:
+        colors = demo.root.locator(".cm-editor").evaluate(
+            """(el) => {
+                const lum = (c) => {
+                    const [r, g, b] = c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number)
+                        .map((v) => v / 255)
+                        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+                    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const line = el.querySelector('.cm-line');
+                return {
+                    bg: lum(getComputedStyle(el).backgroundColor),
+                    fg: lum(getComputedStyle(line).color),
+                };
+            }"""
+        )
+        contrast = (max(colors.values()) + 0.05) / (min(colors.values()) + 0.05)
+        assert colors["bg"] < 0.1, "the editor is not dark in dark mode"
+        assert contrast >= 4.5, f"code text contrast {contrast:.1f} < 4.5"
+        demo.root.scroll_into_view_if_needed()
+        demo.root.screenshot(path=str(_artifacts() / "demo-dark.png"))
+    finally:
+        page.evaluate("() => document.body.setAttribute('data-md-color-scheme', 'default')")
+
+
+def test_instant_navigation_keeps_the_python_worker(live: Any) -> None:
+    page, demo = live.page, live.demo
+    assert demo.runtime_state() == "ready"
+    generation = page.evaluate(
+        "() => { window.__sameDocument = true; return deepnotes.runtime.generation; }"
+    )
+    start_url = page.url
+    link = page.locator(f'a.md-nav__link[href^="http"]:not([href="{start_url}"])').first
+    if link.count() == 0:
+        pytest.skip("no other page to navigate to")
+    link.dispatch_event("click")  # Material intercepts clicks on internal links (instant nav)
+    page.wait_for_function("(url) => location.href !== url", arg=start_url)
+    page.go_back()
+    page.wait_for_function("(url) => location.href === url", arg=start_url)
+    demo = LiveDemo(page)
+    assert page.evaluate("() => window.__sameDocument === true"), "instant navigation reloaded"
+    assert page.evaluate("() => deepnotes.runtime.generation") == generation
+    demo.set_code("print('same worker')")
+    state, _ = demo.run(timeout_ms=30_000)
+    assert state == "done" and "same worker" in demo.output.inner_text()
+
+
+def test_small_screen_keeps_the_demo_usable(
+    browser: Any, guard: Any, isolated_url: str, demo_path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
+    guard.attach(context)
+    context.route("**/pyodide/**", lambda route: route.abort())  # layout only: no Python
+    page = context.new_page()
+    page.goto(isolated_url + demo_path)
+    demo = LiveDemo(page)
+    demo.root.scroll_into_view_if_needed()
+    box = demo.root.bounding_box()
+    assert box["x"] >= -1 and box["x"] + box["width"] <= 376, box
+    for label in ("Run", "Stop", "Reset", "Copy"):
+        button = demo.button(label).bounding_box()
+        assert button["x"] + button["width"] <= 376 and button["height"] >= 30, (label, button)
+    page.screenshot(path=str(_artifacts() / "demo-375px.png"))
+    context.close()
