@@ -24,6 +24,7 @@ __all__ = [
     "SGD",
     "Adam",
     "AdamW",
+    "GradientOverflow",
     "Momentum",
     "Nesterov",
     "Optimizer",
@@ -32,6 +33,20 @@ __all__ = [
 ]
 
 LearningRate = float | Callable[[int], float]
+
+# Largest gradient whose square (RMSprop, Adam) still fits in the parameter's dtype.
+_SQRT_MAX = {
+    np.dtype(t): float(np.sqrt(np.finfo(t).max)) for t in (np.float16, np.float32, np.float64)
+}
+
+
+class GradientOverflow(ValueError):
+    """A gradient (or the step it causes) is NaN, infinite or too large to square.
+
+    Raised by :meth:`Optimizer.step`; :func:`deepnotes.train.fit` turns it into
+    ``TrainingDiverged``. The usual cure is a smaller learning rate, normalized
+    inputs or :func:`clip_gradients`.
+    """
 
 
 def _check_lr(lr: object) -> LearningRate:
@@ -99,16 +114,26 @@ class Optimizer:
         Raises
         ------
         ValueError
-            If the keys of ``params`` and ``grads`` differ, a shape differs, or a
-            gradient holds NaN/inf.
+            If the keys of ``params`` and ``grads`` differ or a shape differs.
+        GradientOverflow
+            (a ``ValueError``) If a gradient holds NaN/inf or is so large that its
+            square overflows ($|dW| > \\sqrt{\\text{largest float}}$), or the step
+            overflows; nothing is updated in the first case.
         TypeError
             If a parameter is not a floating-point ``numpy.ndarray``.
         """
         self._check(params, grads)
         self.t += 1
         lr = self.current_lr
-        for key, W in params.items():
-            self._update(key, W, np.asarray(grads[key]), lr)
+        with np.errstate(over="raise", invalid="raise"):
+            for key, W in params.items():
+                try:
+                    self._update(key, W, np.asarray(grads[key]), lr)
+                except FloatingPointError as exc:
+                    raise GradientOverflow(
+                        f"the step for params[{key!r}] overflowed ({exc}); "
+                        f"try a smaller learning rate than {lr:g} or clip_gradients"
+                    ) from None
 
     def _update(self, key: str, W: np.ndarray, dW: np.ndarray, lr: float) -> None:
         raise NotImplementedError  # pragma: no cover
@@ -146,10 +171,13 @@ class Optimizer:
                     f"grads[{key!r}] must have the shape of params[{key!r}] {W.shape}; "
                     f"got {np.shape(dW)}"
                 )
-            if not np.isfinite(dW).all():
-                raise ValueError(
-                    f"grads[{key!r}] contains NaN or inf; the cost has probably diverged "
-                    "(try a smaller learning rate or clip_gradients)"
+            # one pass catches NaN, inf and values whose square would overflow
+            largest = np.max(np.abs(dW)) if np.size(dW) else 0.0
+            if not largest <= _SQRT_MAX.get(W.dtype, np.inf):
+                problem = "NaN or inf" if not np.isfinite(largest) else f"|dW| = {largest:.3g}"
+                raise GradientOverflow(
+                    f"grads[{key!r}] contains {problem}: the run has diverged "
+                    "(try a smaller learning rate, normalized inputs or clip_gradients)"
                 )
 
     def _hyperparameters(self) -> dict[str, object]:
@@ -435,7 +463,9 @@ def clip_gradients(grads: Mapping[str, np.ndarray], max_norm: float) -> float:
     Raises
     ------
     ValueError
-        If ``max_norm <= 0`` or a gradient holds NaN/inf.
+        If ``max_norm <= 0``.
+    GradientOverflow
+        (a ``ValueError``) If a gradient holds NaN/inf or its norm overflows.
 
     Examples
     --------
@@ -455,9 +485,12 @@ def clip_gradients(grads: Mapping[str, np.ndarray], max_norm: float) -> float:
             raise TypeError(
                 f"grads[{key!r}] must be a floating-point numpy array; got {type(dW).__name__}"
             )
-        square = float(np.sum(np.square(dW, dtype=np.float64)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            square = float(np.sum(np.square(dW, dtype=np.float64)))
         if not math.isfinite(square):
-            raise ValueError(f"grads[{key!r}] contains NaN or inf (or overflows); cannot clip")
+            raise GradientOverflow(
+                f"grads[{key!r}] contains NaN or inf (or its norm overflows); cannot clip"
+            )
         total += square
     norm = math.sqrt(total)
     if norm > max_norm:

@@ -23,7 +23,7 @@ from deepnotes._checks import (
     check_same_rows,
 )
 from deepnotes.data import minibatches
-from deepnotes.optim import clip_gradients
+from deepnotes.optim import GradientOverflow, clip_gradients
 
 __all__ = ["History", "TrainingDiverged", "accuracy", "evaluate", "fit"]
 
@@ -38,13 +38,15 @@ class TrainingDiverged(FloatingPointError):
     lr : float
         Learning rate in use at that moment.
     cost : float
-        The offending cost (``nan`` or ``inf``).
+        The offending cost (``nan`` or ``inf``), or the last cost when a gradient
+        overflowed first.
     """
 
-    def __init__(self, epoch: int, lr: float, cost: float, where: str = "training") -> None:
+    def __init__(self, epoch: int, lr: float, cost: float, reason: str | None = None) -> None:
         self.epoch, self.lr, self.cost = epoch, lr, cost
+        reason = reason or f"the training cost became {cost}"
         super().__init__(
-            f"Training diverged at epoch {epoch}: the {where} cost became {cost}. "
+            f"Training diverged at epoch {epoch}: {reason}. "
             f"The learning rate was {lr:g}; try a smaller one (e.g. lr={lr / 10:g}), "
             "normalize the inputs, or clip the gradients."
         )
@@ -398,9 +400,12 @@ def fit(
                 if lambd:
                     for key, dW_l2 in losses.l2_gradients(model, lambd, m_b).items():
                         grads[key] = grads[key] + dW_l2
-                if max_grad_norm is not None:
-                    clip_gradients(grads, max_grad_norm)
-                optimizer.step(model.parameters(), grads)
+                try:
+                    if max_grad_norm is not None:
+                        clip_gradients(grads, max_grad_norm)
+                    optimizer.step(model.parameters(), grads)
+                except GradientOverflow as exc:
+                    raise TrainingDiverged(epoch, lr, cost, "a gradient overflowed") from exc
 
             train_loss, train_acc = evaluate(model, loss, X, Y)
             penalty = float(losses.l2_penalty(model, lambd, m)) if lambd else 0.0
@@ -416,7 +421,7 @@ def fit(
             if dev is not None:
                 dev_cost, dev_acc = evaluate(model, loss, X_dev, Y_dev)
                 if not math.isfinite(dev_cost):
-                    raise TrainingDiverged(epoch, lr, dev_cost, where="dev")
+                    raise TrainingDiverged(epoch, lr, dev_cost, f"the dev cost became {dev_cost}")
                 history.dev_cost.append(dev_cost)
                 if dev_acc is not None:
                     history.dev_accuracy.append(dev_acc)

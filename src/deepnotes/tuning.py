@@ -149,6 +149,12 @@ class Param:
         low, high = _check_bounds(self.low, self.high, self.scale)
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
+        a, b = self._transform(np.array([low, high]))
+        if not (np.isfinite(a) and np.isfinite(b) and a < b):
+            raise ValueError(
+                f"low={low:g} and high={high:g} are too close to tell apart on the "
+                f"{self.scale!r} scale; widen the range"
+            )
 
     def _transform(self, x: np.ndarray) -> np.ndarray:
         if self.scale == "log":
