@@ -277,7 +277,10 @@ class _Reader:
     def text(self, node: Any, what: str) -> str | None:
         value = self.value(node)
         if not isinstance(value, str) or not value.strip():
-            self.problem(f"{what} must be non-empty text; got {value!r}", node)
+            hint = ""
+            if isinstance(value, bool | int | float) or value is None:
+                hint = " (YAML reads yes/no/on/off/null and numbers as non-text: quote it)"
+            self.problem(f"{what} must be non-empty text; got {value!r}{hint}", node)
             return None
         return value.strip()
 
