@@ -76,5 +76,5 @@ def test_non_text_choices_and_questions_are_type_errors(by_seed: dict[int, Quest
         parse_choice(3)
     with pytest.raises(TypeError, match="chosen must hold letters as text"):
         parse_choice([1, 2])
-    with pytest.raises(TypeError, match="question must be a deepnotes.quiz.Question"):
+    with pytest.raises(TypeError, match=r"question must be a deepnotes\.quiz\.Question"):
         grade("question 5", "B")
