@@ -27,9 +27,10 @@ uncorrected = ewma(theta, beta=beta, bias_correction=False)
 # @alt: Daily temperatures over a year as grey dots with three smoothed curves: beta 0.5 follows the noise closely, beta 0.9 is smooth and close to the seasonal curve, beta 0.98 is very smooth but shifted to the right, lagging the seasons by weeks.
 fig, ax = plt.subplots(figsize=(10, 3.6))
 ax.plot(days, theta, ".", ms=3, color="0.6", label="daily reading")
-for b, colour in zip(betas, ["C1", "C2", "C3"]):
-    ax.plot(days, smoothed[b], color=colour, lw=1.6,
-            label=f"beta = {b} (about {1 / (1 - b):.0f} days)")
+for b, colour in zip(betas, ["C1", "C2", "C3"], strict=True):
+    ax.plot(
+        days, smoothed[b], color=colour, lw=1.6, label=f"beta = {b} (about {1 / (1 - b):.0f} days)"
+    )
 ax.plot(days, season, "k--", lw=1, label="the seasonal curve (unknown in practice)")
 ax.set_xlabel("day")
 ax.set_ylabel("temperature")
@@ -43,8 +44,14 @@ first = 60
 fig, ax = plt.subplots(figsize=(10, 3.4))
 ax.plot(days[:first], theta[:first], ".", ms=5, color="0.6", label="daily reading")
 ax.plot(days[:first], corrected[:first], color="C3", lw=2, label=f"beta = {beta}, corrected")
-ax.plot(days[:first], uncorrected[:first], color="C3", lw=2, ls=":",
-        label=f"beta = {beta}, uncorrected ($v_0 = 0$)")
+ax.plot(
+    days[:first],
+    uncorrected[:first],
+    color="C3",
+    lw=2,
+    ls=":",
+    label=f"beta = {beta}, uncorrected ($v_0 = 0$)",
+)
 ax.axhline(0, color="0.8", lw=0.8)
 ax.set_xlabel("day")
 ax.set_ylabel("temperature")

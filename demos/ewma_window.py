@@ -27,13 +27,17 @@ for i, b in enumerate(betas):
     colour = f"C{i}"
     weights = (1 - b) * b**k
     window = 1 / (1 - b)
-    ax.semilogy(k, weights, color=colour, lw=2 if b == beta else 1,
-                label=f"beta = {b:g}: window 1/(1-beta) = {window:.0f}")
+    ax.semilogy(
+        k,
+        weights,
+        color=colour,
+        lw=2 if b == beta else 1,
+        label=f"beta = {b:g}: window 1/(1-beta) = {window:.0f}",
+    )
     if window <= k[-1]:
         ax.plot(window, (1 - b) * b**window, "o", color=colour)
     t = np.arange(1, ones.size + 1)
-    ax2.plot(t, total_weight[b], color=colour, lw=2 if b == beta else 1,
-             label=f"beta = {b:g}")
+    ax2.plot(t, total_weight[b], color=colour, lw=2 if b == beta else 1, label=f"beta = {b:g}")
 ax.set_ylim(1e-5, 1)
 ax.set_xlabel("steps back (k)")
 ax.set_ylabel("weight (1-beta) beta^k")
@@ -48,9 +52,13 @@ ax2.legend(fontsize=8)
 fig.tight_layout()
 
 window = 1 / (1 - beta)
-print(f"beta = {beta}: window about {window:.0f} steps; "
-      f"beta^(1/(1-beta)) = {beta**window:.3f} (1/e = {np.exp(-1):.3f})")
+print(
+    f"beta = {beta}: window about {window:.0f} steps; "
+    f"beta^(1/(1-beta)) = {beta**window:.3f} (1/e = {np.exp(-1):.3f})"
+)
 for t in [1, 2, 5, int(window), int(3 * window)]:
-    print(f"t = {t:4d}: uncorrected average of ones = {total_weight[beta][t - 1]:.3f} "
-          f"(= 1 - beta^t), corrected = {corrected[beta][t - 1]:.3f}")
+    print(
+        f"t = {t:4d}: uncorrected average of ones = {total_weight[beta][t - 1]:.3f} "
+        f"(= 1 - beta^t), corrected = {corrected[beta][t - 1]:.3f}"
+    )
 plt.show()

@@ -51,18 +51,26 @@ print()
 print(f"Network with the bug in layer {buggy_layer}")
 print(buggy)
 print()
-print(f"Worst parameter: {buggy.worst.name} -> look at the backward pass of layer "
-      f"{buggy.worst.name.split('.')[0]} ({build(buggy_layer).layers[buggy_layer]!r})")
+print(
+    f"Worst parameter: {buggy.worst.name} -> look at the backward pass of layer "
+    f"{buggy.worst.name.split('.')[0]} ({build(buggy_layer).layers[buggy_layer]!r})"
+)
 
 # %%
 # @alt: Bar chart of the relative error of each parameter array on a log scale, for the correct network and the buggy one. The correct network's bars all sit far below the 1e-7 line; the buggy network's bars match them except one weight matrix, whose bar reaches almost 1.
 names = list(correct.parameters)
 x = np.arange(len(names))
 fig, ax = plt.subplots(figsize=(8, 3.6))
-ax.bar(x - 0.2, [correct.parameters[n].relative_error for n in names], 0.4, label="correct",
-       color="C0")
-ax.bar(x + 0.2, [buggy.parameters[n].relative_error for n in names], 0.4,
-       label=f"bug in layer {buggy_layer}", color="C3")
+ax.bar(
+    x - 0.2, [correct.parameters[n].relative_error for n in names], 0.4, label="correct", color="C0"
+)
+ax.bar(
+    x + 0.2,
+    [buggy.parameters[n].relative_error for n in names],
+    0.4,
+    label=f"bug in layer {buggy_layer}",
+    color="C3",
+)
 ax.axhline(1e-7, color="grey", ls="--", lw=1)
 ax.axhline(1e-5, color="grey", ls=":", lw=1)
 ax.text(len(names) - 0.5, 1e-7, " ok below", va="bottom", ha="right", fontsize=8)

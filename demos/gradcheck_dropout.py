@@ -21,17 +21,26 @@ eps = 1e-7
 
 rng = np.random.default_rng(0)
 X, Y = moons(m=200, noise=0.2, rng=rng)
-model = Sequential([Dense(2, 16, rng=rng), ReLU(), Dropout(keep_prob, rng=rng),
-                    Dense(16, 1, init="xavier", rng=rng), Sigmoid()])
+model = Sequential(
+    [
+        Dense(2, 16, rng=rng),
+        ReLU(),
+        Dropout(keep_prob, rng=rng),
+        Dense(16, 1, init="xavier", rng=rng),
+        Sigmoid(),
+    ]
+)
 loss = BinaryCrossEntropy()
 X_check, Y_check = X[:8], Y[:8]  # a few examples are enough for a check
 
 # 1. Ask for a check with dropout on.
+refusal = None
 try:
     error = gradient_check(model, loss, X_check, Y_check, eps=eps)
     print(f"check with keep_prob = {keep_prob}: relative error {error:.1e}")
-except ValueError as refusal:
-    print(f"refused: {refusal}\n")
+except ValueError as why:
+    refusal = why
+    print(f"refused: {why}\n")
 
 # Why: the same parameters, evaluated again and again, give different costs ...
 costs_on = [loss.forward(model.forward(X_check, training=True), Y_check) for _ in range(40)]
@@ -42,8 +51,10 @@ model.backward(loss.backward())
 typical_gradient = np.mean([np.abs(g).mean() for g in model.gradients().values()])
 signal = 2 * eps * typical_gradient
 print(f"same parameters, 40 forward passes with dropout on: the cost varies by {spread_on:.1e}")
-print(f"a nudge of eps = {eps:g} changes the cost by about {signal:.0e}: "
-      f"the masks' noise is {spread_on / signal:.0e} times larger\n")
+print(
+    f"a nudge of eps = {eps:g} changes the cost by about {signal:.0e}: "
+    f"the masks' noise is {spread_on / signal:.0e} times larger\n"
+)
 
 # 2. The workflow: dropout off, check, dropout on again.
 dropouts = [layer for layer in model.layers if isinstance(layer, Dropout)]
@@ -54,8 +65,9 @@ print(f"check with keep_prob = 1: relative error {error:.1e} (backprop is right)
 for layer in dropouts:
     layer.keep_prob = keep_prob
 history = fit(model, loss, Adam(lr=0.01), X, Y, epochs=100, batch_size=64, rng=rng)
-print(f"then trained with keep_prob = {keep_prob}: "
-      f"training accuracy {history.train_accuracy[-1]:.0%}")
+print(
+    f"then trained with keep_prob = {keep_prob}: training accuracy {history.train_accuracy[-1]:.0%}"
+)
 
 # %%
 # @alt: Left, the cost of the same network with the same parameters evaluated 40 times with dropout on: the values scatter over a visible band, while with dropout off they would all be identical. Right, the training cost per epoch after the check passed with dropout off and dropout was turned back on.

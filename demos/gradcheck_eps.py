@@ -18,8 +18,14 @@ hidden = 4  # @param {min: 1, max: 16, step: 1}
 course_eps = 1e-7
 
 rng = np.random.default_rng(0)
-model = Sequential([Dense(3, hidden, init="xavier", rng=rng), Tanh(),
-                    Dense(hidden, 1, init="xavier", rng=rng), Sigmoid()])
+model = Sequential(
+    [
+        Dense(3, hidden, init="xavier", rng=rng),
+        Tanh(),
+        Dense(hidden, 1, init="xavier", rng=rng),
+        Sigmoid(),
+    ]
+)
 X = rng.standard_normal((8, 3))
 Y = (X[:, :1] > 0).astype(float)  # (8, 1)
 loss = BinaryCrossEntropy()
@@ -52,18 +58,32 @@ def nudge_by_hand(dtype, eps):
     return np.linalg.norm(approx - exact) / (np.linalg.norm(approx) + np.linalg.norm(exact))
 
 
-by_hand = {dtype.__name__: np.array([nudge_by_hand(dtype, e) for e in eps_values])
-           for dtype in (np.float64, np.float32)}
+by_hand = {
+    dtype.__name__: np.array([nudge_by_hand(dtype, e) for e in eps_values])
+    for dtype in (np.float64, np.float32)
+}
 best32 = eps_values[np.argmin(by_hand["float32"])]
 
 # %%
 # @alt: Two log-log plots of error against eps. Left, the overall relative error of the gradient check on a correct float64 network forms a V: it falls like eps squared from 1e-1, bottoms out near 1e-5 to 1e-6, then rises like one over eps, passing the course's eps = 1e-7 on the rising side. Right, the same relative error for the first layer's weights nudged by hand: the float64 curve has the same V, while the float32 curve bottoms out near eps = 1e-2 to 1e-3 at a much higher error and is useless (error near 1) by eps = 1e-7.
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4))
 ax.loglog(eps_values, errors, "o-", color="C0", ms=4, label="gradient_check (float64)")
-ax.loglog(eps_values, errors.min() * (eps_values / best) ** 2, "--", color="C1", lw=1,
-          label=r"truncation $\propto \varepsilon^2$")
-ax.loglog(eps_values, errors.min() * (best / eps_values), ":", color="C2", lw=1.5,
-          label=r"round-off $\propto 1/\varepsilon$")
+ax.loglog(
+    eps_values,
+    errors.min() * (eps_values / best) ** 2,
+    "--",
+    color="C1",
+    lw=1,
+    label=r"truncation $\propto \varepsilon^2$",
+)
+ax.loglog(
+    eps_values,
+    errors.min() * (best / eps_values),
+    ":",
+    color="C2",
+    lw=1.5,
+    label=r"round-off $\propto 1/\varepsilon$",
+)
 ax.axvline(course_eps, color="grey", lw=1)
 ax.text(course_eps, ax.get_ylim()[1], " course's eps", va="top", fontsize=8)
 for level, label in [(1e-7, "ok"), (1e-5, "wrong")]:
@@ -76,7 +96,7 @@ ax.set_title("Whole check, correct network", fontsize=10)
 ax.legend(fontsize=8, loc="lower left")
 ax.invert_xaxis()
 
-for (name, err), colour in zip(by_hand.items(), ["C0", "C3"]):
+for (name, err), colour in zip(by_hand.items(), ["C0", "C3"], strict=True):
     ax2.loglog(eps_values, np.maximum(err, 1e-16), "o-", ms=4, color=colour, label=name)
 ax2.axvline(course_eps, color="grey", lw=1)
 ax2.set_xlabel("eps")
@@ -86,8 +106,12 @@ ax2.legend(fontsize=8)
 ax2.invert_xaxis()
 fig.tight_layout()
 
-print(f"float64 check: smallest error {errors.min():.1e} at eps = {best:.0e}; "
-      f"at eps = 1e-7: {errors[np.argmin(abs(eps_values - course_eps))]:.1e}")
-print(f"float32 by hand: smallest error {by_hand['float32'].min():.1e} at eps = {best32:.0e}; "
-      f"at eps = 1e-7: {by_hand['float32'][np.argmin(abs(eps_values - course_eps))]:.1e}")
+print(
+    f"float64 check: smallest error {errors.min():.1e} at eps = {best:.0e}; "
+    f"at eps = 1e-7: {errors[np.argmin(abs(eps_values - course_eps))]:.1e}"
+)
+print(
+    f"float32 by hand: smallest error {by_hand['float32'].min():.1e} at eps = {best32:.0e}; "
+    f"at eps = 1e-7: {by_hand['float32'][np.argmin(abs(eps_values - course_eps))]:.1e}"
+)
 plt.show()

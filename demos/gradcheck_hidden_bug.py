@@ -32,8 +32,14 @@ class ForgetfulTanh(Tanh):
 
 def build(tanh_class):
     rng = np.random.default_rng(0)  # the same initial weights for both networks
-    return Sequential([Dense(2, 8, init="random", scale=init_scale, rng=rng), tanh_class(),
-                       Dense(8, 1, init="random", scale=init_scale, rng=rng), Sigmoid()])
+    return Sequential(
+        [
+            Dense(2, 8, init="random", scale=init_scale, rng=rng),
+            tanh_class(),
+            Dense(8, 1, init="random", scale=init_scale, rng=rng),
+            Sigmoid(),
+        ]
+    )
 
 
 X, Y = circles(m=200, noise=0.05, rng=np.random.default_rng(1))
@@ -58,13 +64,15 @@ print(f"bug, relative error at initialization: {bug[0]:.1e}")
 print(f"bug, relative error after {epochs} epochs: {bug[max(bug)]:.1e}")
 print(f"correct, largest relative error seen: {max(runs['correct Tanh']['checked'].values()):.1e}")
 a_init, a_trained = runs["ForgetfulTanh (bug)"]["mean |a|"]
-print(f"mean |tanh(z)| of the hidden units: {a_init:.4f} at initialization, "
-      f"{a_trained:.2f} after training")
+print(
+    f"mean |tanh(z)| of the hidden units: {a_init:.4f} at initialization, "
+    f"{a_trained:.2f} after training"
+)
 
 # %%
 # @alt: Left, the gradient check's relative error against the training epoch on a log scale. The correct network stays far below 1e-7 throughout. The network with the forgetful tanh starts in the look-closer band, a few times 1e-6 at initialization, and climbs by orders of magnitude to around 1e-1 as training makes its weights grow. Right, the training cost: the correct network learns the circles, the buggy one stays flat at about 0.69.
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
-for (name, run), colour in zip(runs.items(), ["C0", "C3"]):
+for (name, run), colour in zip(runs.items(), ["C0", "C3"], strict=True):
     checked = run["checked"]
     ax.semilogy(list(checked), list(checked.values()), "o-", ms=3, color=colour, label=name)
     ax2.plot(run["history"].train_cost, color=colour, label=name)

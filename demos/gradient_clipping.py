@@ -64,7 +64,7 @@ runs = {"no clipping": train(clip=False), f"clipped to {max_norm:g}": train(clip
 # %%
 # @alt: Left, the cost of every mini-batch for the two runs on a log scale, with a smoothed line each: without clipping the cost jumps within the first steps to about 15 and stays there, because one huge step threw the weights into a region where the output saturates; with clipping the cost falls to about 0.1. Right, the global gradient norm of every step on a log scale: both runs start with gradients far above max_norm; the unclipped run's norm then collapses off the bottom of the chart (a dead, saturated network), while the clipped run keeps gradients of order 1 to 100 and its steps are capped at the dashed max_norm line.
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 3.8))
-for (name, (costs, norms, stopped)), colour in zip(runs.items(), ["C3", "C0"]):
+for (name, (costs, norms, _)), colour in zip(runs.items(), ["C3", "C0"], strict=True):
     ax.semilogy(costs, color=colour, lw=0.6, alpha=0.4)
     ax.semilogy(ewma(costs, beta=0.9), color=colour, lw=2, label=f"{name} (EWMA of the costs)")
     ax2.semilogy(norms, color=colour, lw=1, label=f"{name}: norm before clipping")
@@ -82,6 +82,8 @@ fig.tight_layout()
 
 for name, (costs, norms, stopped) in runs.items():
     end = f"stopped at step {len(costs)}: {stopped}" if stopped else "finished"
-    print(f"{name:>14}: first gradient norm {norms[0]:.0f}, largest {max(norms):.0f}, "
-          f"last costs {np.mean(costs[-7:]):.3f} ({end})")
+    print(
+        f"{name:>14}: first gradient norm {norms[0]:.0f}, largest {max(norms):.0f}, "
+        f"last costs {np.mean(costs[-7:]):.3f} ({end})"
+    )
 plt.show()

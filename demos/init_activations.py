@@ -60,13 +60,15 @@ zeros = {act.__name__: measure("zeros", act) for act in (Tanh, ReLU)}
 fig, axes = plt.subplots(2, 2, figsize=(10, 6.4), sharex=True)
 layer_numbers = np.arange(1, depth + 1)
 for col, act in enumerate(["Tanh", "ReLU"]):
-    for init, colour in zip(inits, ["C3", "C1", "C0"]):
+    for init, colour in zip(inits, ["C3", "C1", "C0"], strict=True):
         stds, dA_norms, _ = results[(act, init)]
         label = f"random ({scale:g})" if init == "random" else init
-        axes[0, col].semilogy(layer_numbers, np.maximum(stds, 1e-300), "o-", ms=3,
-                              color=colour, label=label)
-        axes[1, col].semilogy(layer_numbers, np.maximum(dA_norms, 1e-300), "o-", ms=3,
-                              color=colour, label=label)
+        axes[0, col].semilogy(
+            layer_numbers, np.maximum(stds, 1e-300), "o-", ms=3, color=colour, label=label
+        )
+        axes[1, col].semilogy(
+            layer_numbers, np.maximum(dA_norms, 1e-300), "o-", ms=3, color=colour, label=label
+        )
     axes[0, col].set_title(f"{act}: activation std per layer", fontsize=10)
     axes[1, col].set_title(f"{act}: gradient ||dA|| arriving at each layer", fontsize=10)
     axes[1, col].set_xlabel("layer")
@@ -80,9 +82,13 @@ print(f"{'':12} layer 1 -> {depth:<6} layer 1 -> {depth:<6} smallest  largest")
 for act in ["Tanh", "ReLU"]:
     for init in inits:
         stds, dA_norms, dW_norms = results[(act, init)]
-        print(f"{act:>4} {init:>7} {stds[0]:.0e} {stds[-1]:.0e}   {dA_norms[0]:.0e} "
-              f"{dA_norms[-1]:.0e}   {dW_norms.min():.0e}  {dW_norms.max():.0e}")
+        print(
+            f"{act:>4} {init:>7} {stds[0]:.0e} {stds[-1]:.0e}   {dA_norms[0]:.0e} "
+            f"{dA_norms[-1]:.0e}   {dW_norms.min():.0e}  {dW_norms.max():.0e}"
+        )
     stds, dA_norms, dW_norms = zeros[act]
-    print(f"{act:>4}   zeros: every activation std {stds.max():.0f}, every hidden ||dW|| "
-          f"{dW_norms.max():.0f}: only the output layer's bias can learn")
+    print(
+        f"{act:>4}   zeros: every activation std {stds.max():.0f}, every hidden ||dW|| "
+        f"{dW_norms.max():.0f}: only the output layer's bias can learn"
+    )
 plt.show()

@@ -43,21 +43,30 @@ for init in inits:
 # %%
 # @alt: Training cost against epoch for the four initializers on the same deep network. Zeros and small random weights stay flat at about 0.69, the cost of guessing one half; xavier decreases slowly; he decreases fastest and lowest.
 fig, ax = plt.subplots(figsize=(8, 3.8))
-for init, colour in zip(inits, ["0.5", "C3", "C1", "C0"]):
+for init, colour in zip(inits, ["0.5", "C3", "C1", "C0"], strict=True):
     label = "random (0.01)" if init == "random" else init
-    ax.plot(histories[init].train_cost, color=colour, lw=2, ls="--" if init == "zeros" else "-",
-            label=label)
+    ax.plot(
+        histories[init].train_cost,
+        color=colour,
+        lw=2,
+        ls="--" if init == "zeros" else "-",
+        label=label,
+    )
 ax.axhline(np.log(2), color="grey", ls=":", lw=1)
 ax.text(0, np.log(2), " ln 2 = 0.69: always predicting 1/2", va="top", fontsize=8)
 ax.set_xlabel("epoch")
 ax.set_ylabel("training cost")
-ax.set_title(f"{depth} hidden {activation} layers of {width} units, gradient descent, "
-             f"lr = {lr:g}", fontsize=10)
+ax.set_title(
+    f"{depth} hidden {activation} layers of {width} units, gradient descent, lr = {lr:g}",
+    fontsize=10,
+)
 ax.legend(fontsize=8)
 fig.tight_layout()
 
 for init in inits:
     h = histories[init]
-    print(f"{init:>7}: cost {h.train_cost[0]:.3f} -> {h.train_cost[-1]:.3f}, "
-          f"training accuracy {h.train_accuracy[-1]:.0%}")
+    print(
+        f"{init:>7}: cost {h.train_cost[0]:.3f} -> {h.train_cost[-1]:.3f}, "
+        f"training accuracy {h.train_accuracy[-1]:.0%}"
+    )
 plt.show()

@@ -28,8 +28,16 @@ batch_sizes = {"batch (m)": None, "mini-batch 128": 128, "mini-batch 64": 64, "s
 
 def train(batch_size):
     rng = np.random.default_rng(1)  # the same initial weights and shuffles for every run
-    model = Sequential([Dense(2, 16, rng=rng), ReLU(), Dense(16, 16, rng=rng), ReLU(),
-                        Dense(16, 1, init="xavier", rng=rng), Sigmoid()])
+    model = Sequential(
+        [
+            Dense(2, 16, rng=rng),
+            ReLU(),
+            Dense(16, 16, rng=rng),
+            ReLU(),
+            Dense(16, 1, init="xavier", rng=rng),
+            Sigmoid(),
+        ]
+    )
     loss = BinaryCrossEntropy()
     start_cost = loss.forward(model.forward(X, training=False), Y)
     start = time.perf_counter()
@@ -41,9 +49,9 @@ def train(batch_size):
 runs = {name: train(b) for name, b in batch_sizes.items()}
 
 # %%
-# @alt: Left, the cost on the whole training set against epochs (examples processed divided by m) for batch, mini-batch 256, mini-batch 64 and stochastic gradient descent; batch gradient descent has barely moved after ten epochs while the mini-batch and stochastic runs are far lower. Right, the cost of each mini-batch of size 64 as it was used, a noisy downward band, with its exponentially weighted average as a smooth line, next to the few smooth steps of batch gradient descent.
+# @alt: Left, the cost on the whole training set against epochs (examples processed divided by m) for batch, mini-batch 128, mini-batch 64 and stochastic gradient descent; batch gradient descent has barely moved after five epochs while the mini-batch and stochastic runs are far lower. Right, the cost of each mini-batch of size 64 as it was used, a noisy downward band, with its exponentially weighted average as a smooth line, next to the few smooth steps of batch gradient descent.
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-for (name, (history, costs, seconds)), colour in zip(runs.items(), ["C0", "C1", "C2", "C3"]):
+for (name, (_, costs, _)), colour in zip(runs.items(), ["C0", "C1", "C2", "C3"], strict=True):
     ax.plot(np.arange(len(costs)), costs, "o-", ms=3, color=colour, label=name)
 ax.set_xlabel("epochs (examples processed / m)")
 ax.set_ylabel("cost on the whole training set")
@@ -56,7 +64,9 @@ x_mini = np.arange(1, len(mini) + 1) / steps_per_epoch
 ax2.plot(x_mini, mini, color="C2", lw=0.8, alpha=0.6, label="mini-batch 64: cost of each batch")
 ax2.plot(x_mini, ewma(mini, beta=0.9), color="C2", lw=2, label="its EWMA (beta = 0.9)")
 batch = runs["batch (m)"][0].batch_costs
-ax2.plot(np.arange(1, len(batch) + 1), batch, "o-", color="C0", ms=3, label="batch: one step per epoch")
+ax2.plot(
+    np.arange(1, len(batch) + 1), batch, "o-", color="C0", ms=3, label="batch: one step per epoch"
+)
 ax2.set_xlabel("epochs")
 ax2.set_ylabel("cost measured on the batch used")
 ax2.set_title("Mini-batch costs are noisy but trend down", fontsize=10)

@@ -91,7 +91,7 @@ for name, (X, lr) in runs.items():
 # %%
 # @alt: Two contour plots of the cost over the weights w1 and w2 at equal aspect ratio, each with a gradient-descent path from the same offset. For raw features the contours are long thin vertical ellipses and the path zig-zags across the narrow direction, then crawls down the long one; for standardized features the contours are circles and the path goes straight to the minimum in a few steps.
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
-for ax, (name, (X, lr)) in zip(axes, runs.items()):
+for ax, (name, (X, lr)) in zip(axes, runs.items(), strict=True):
     J_star, w_best = best_cost(X)
     surface = cost_surface(X)
     J_start = float(surface(*(w_best + start_offset)))
@@ -102,17 +102,24 @@ for ax, (name, (X, lr)) in zip(axes, runs.items()):
     lim1 = (centre[0] - half, centre[0] + half)
     lim2 = (centre[1] - half, centre[1] + half)
     label = f"lr = {lr:g}"
-    optimizer_paths(surface, {label: path[:400]}, ax=ax, xlim=lim1, ylim=lim2,
-                    resolution=60, levels=levels)
+    optimizer_paths(
+        surface, {label: path[:400]}, ax=ax, xlim=lim1, ylim=lim2, resolution=60, levels=levels
+    )
     ax.plot(*w_best, "k+", ms=12, mew=2)
     ax.set_aspect("equal")
-    done = f"converged in {steps[name]} steps" if steps[name] else f"not converged in {max_steps} steps"
+    done = (
+        f"converged in {steps[name]} steps"
+        if steps[name]
+        else f"not converged in {max_steps} steps"
+    )
     ax.set_title(f"{name} features: {done}", fontsize=10)
 fig.tight_layout()
 
 for name in runs:
     print(f"{name:>13}: {steps[name] or f'> {max_steps}'} steps to reach the tolerance")
 if steps["raw"] and steps["standardized"]:
-    print(f"raw / standardized = {steps['raw'] / steps['standardized']:.0f}x more steps "
-          f"(condition number of the raw problem: about scale^2 = {scale**2:.0f})")
+    print(
+        f"raw / standardized = {steps['raw'] / steps['standardized']:.0f}x more steps "
+        f"(condition number of the raw problem: about scale^2 = {scale**2:.0f})"
+    )
 plt.show()

@@ -50,7 +50,12 @@ def steps_to_converge(X):
     J_start = float(np.mean(Y**2))  # the cost at w = b = 0
     model = Sequential([Dense(1, 1, init="zeros")])
     history = fit(
-        model, MeanSquaredError(), SGD(1 / lam_max), X, Y, epochs=max_steps,
+        model,
+        MeanSquaredError(),
+        SGD(1 / lam_max),
+        X,
+        Y,
+        epochs=max_steps,
         callback=lambda epoch, h: h.train_cost[-1] - J_star > tolerance * (J_start - J_star),
     )
     threshold = J_star + tolerance * (J_start - J_star)
@@ -70,17 +75,23 @@ names = list(results)
 bars = ax_bar.bar(names, [results[n]["steps"] for n in names], color=["C3", "C1", "C2", "C0"])
 ax_bar.set_yscale("log")
 ax_bar.set_ylabel("steps to converge")
-for bar, n in zip(bars, names):
+for bar, n in zip(bars, names, strict=True):
     capped = results[n]["steps"] >= max_steps
     text = f"{'>' if capped else ''}{results[n]['steps']}\nκ = {results[n]['kappa']:.0f}"
-    ax_bar.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center", va="bottom", fontsize=8)
+    ax_bar.annotate(
+        text,
+        (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+        ha="center",
+        va="bottom",
+        fontsize=8,
+    )
 ax_bar.set_ylim(0.5, max_steps * 8)
 ax_bar.set_title(f"x with mean {mean:g} and spread {spread:g}", fontsize=10)
-for n, colour in zip(names, ["C3", "C1", "C2", "C0"]):
+for n, colour in zip(names, ["C3", "C1", "C2", "C0"], strict=True):
     costs = results[n]["costs"]
-    ax_cost.plot(np.arange(len(costs)), costs, color=colour, marker="." if len(costs) < 20 else "",
-                 label=n)
+    ax_cost.plot(
+        np.arange(len(costs)), costs, color=colour, marker="." if len(costs) < 20 else "", label=n
+    )
 ax_cost.axhline(threshold, color="grey", ls=":", lw=1, label="converged below this")
 ax_cost.set_xscale("symlog", linthresh=1)
 ax_cost.set_yscale("log")

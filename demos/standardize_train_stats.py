@@ -40,8 +40,15 @@ X_dev, Y_dev = X_pool[dev], Y_pool[dev]
 
 scaler = Standardizer().fit(X_train)  # mu and sigma of the training set only
 model = Sequential([Dense(2, 1, init="zeros"), Sigmoid()])
-fit(model, BinaryCrossEntropy(), Adam(lr=0.05), scaler.transform(X_train), Y_train,
-    epochs=150, rng=rng)
+fit(
+    model,
+    BinaryCrossEntropy(),
+    Adam(lr=0.05),
+    scaler.transform(X_train),
+    Y_train,
+    epochs=150,
+    rng=rng,
+)
 
 dev_right = scaler.transform(X_dev)  # the training statistics
 dev_wrong = Standardizer().fit_transform(X_dev)  # the dev set's own statistics
@@ -58,7 +65,7 @@ panels = [
     (dev_right, Y_dev, f"dev set, training μ and σ ({acc_right:.0%})"),
     (dev_wrong, Y_dev, f"dev set, its own μ and σ ({acc_wrong:.0%})"),
 ]
-for ax, (X, Y, title) in zip(axes, panels):
+for ax, (X, Y, title) in zip(axes, panels, strict=True):
     decision_boundary(model, X, Y, ax=ax, padding=4.0, title=title)
     ax.set_xlim(-3.2, 3.2)
     ax.set_ylim(-3.2, 3.2)
@@ -74,7 +81,9 @@ print(f"dev accuracy, standardized with its own statistics:      {acc_wrong:.1%}
 one = X_dev[:1]
 p_wrong = model.predict(Standardizer().fit_transform(one))[0, 0]
 p_right = model.predict(scaler.transform(one))[0, 0]
-print(f"a single example {np.round(one[0], 1)} standardized with its own statistics becomes "
-      f"{Standardizer().fit_transform(one)[0]} -> p = {p_wrong:.2f}; "
-      f"with the training statistics -> p = {p_right:.2f}")
+print(
+    f"a single example {np.round(one[0], 1)} standardized with its own statistics becomes "
+    f"{Standardizer().fit_transform(one)[0]} -> p = {p_wrong:.2f}; "
+    f"with the training statistics -> p = {p_right:.2f}"
+)
 plt.show()
