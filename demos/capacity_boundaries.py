@@ -1,0 +1,73 @@
+# %% [markdown]
+# # Underfit, just right, overfit
+# Three networks of growing capacity learn the same `n_train` noisy half-moon points:
+# logistic regression (no hidden layer), one hidden layer of 16 units with a touch of L2, and
+# two hidden layers of 64 units trained to fit every point. Each panel's title gives the
+# training and dev errors and what `deepnotes.diagnose` makes of them.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from deepnotes import data, diagnose
+from deepnotes.layers import Dense, ReLU, Sigmoid
+from deepnotes.losses import BinaryCrossEntropy
+from deepnotes.model import Sequential
+from deepnotes.optim import Adam
+from deepnotes.plots import decision_boundary
+from deepnotes.train import evaluate, fit
+
+noise = 0.3  # @param {options: [0.2, 0.25, 0.3, 0.35]}
+n_train = 120  # @param {min: 40, max: 1000, step: 20}
+rng = np.random.default_rng(0)
+
+X_train, Y_train = data.moons(n_train, noise=noise, rng=rng)
+X_dev, Y_dev = data.moons(1000, noise=noise, rng=rng)
+# Bayes error of these moons (the best any classifier can do), computed once from the known
+# generating process by numerical integration over the half-circles.
+BAYES_ERROR = {0.2: 0.028, 0.25: 0.056, 0.3: 0.087, 0.35: 0.114}[noise]
+
+
+def network(hidden, rng):
+    """Dense + ReLU for each width in `hidden`, then a sigmoid output unit."""
+    layers, n_in = [], 2
+    for n_h in hidden:
+        layers += [Dense(n_in, n_h, rng=rng), ReLU()]
+        n_in = n_h
+    return Sequential([*layers, Dense(n_in, 1, rng=rng), Sigmoid()])
+
+
+# name: (hidden layer widths, lambd). Each network gets its own seeded generator.
+candidates = {
+    "logistic regression": ((), 0.0),
+    "16 hidden units, L2 (lambd=1)": ((16,), 1.0),
+    "2 x 64 hidden units": ((64, 64), 0.0),
+}
+
+loss = BinaryCrossEntropy()
+models, results = {}, {}
+for name, (hidden, lambd) in candidates.items():
+    net_rng = np.random.default_rng(10)
+    model = network(hidden, net_rng)
+    fit(model, loss, Adam(lr=0.02), X_train, Y_train, epochs=300, lambd=lambd, rng=net_rng)
+    train_error = 1 - evaluate(model, loss, X_train, Y_train)[1]
+    dev_error = 1 - evaluate(model, loss, X_dev, Y_dev)[1]
+    models[name] = model
+    results[name] = diagnose(train_error, dev_error, bayes_error=BAYES_ERROR)
+
+# %%
+# @alt: Three decision-boundary maps of the same noisy half-moon training points. Left, logistic regression draws a straight line that misclassifies the tips of both moons: high bias. Middle, a small network follows the moons smoothly. Right, a large network wraps small islands around individual noisy points: high variance.
+fig, axes = plt.subplots(1, 3, figsize=(13, 4.1))
+for ax, (name, model) in zip(axes, models.items(), strict=True):
+    d = results[name]
+    decision_boundary(model, X_train, Y_train, ax=ax, resolution=150)
+    ax.set_title(
+        f"{name}\ntrain {d.train_error:.1%}, dev {d.dev_error:.1%} -> {d.verdict}", fontsize=10
+    )
+fig.suptitle(f"{n_train} training points; Bayes error {BAYES_ERROR:.1%}", fontsize=10)
+fig.tight_layout()
+
+for name, d in results.items():
+    print(f"== {name}")
+    print(d)
+plt.show()
