@@ -159,11 +159,11 @@ class Sequential:
         """
         training = _check_training(training)
         X = as_float_array(X, "X", ndim=2)
-        first = self.layers[0]
-        if first.n_in is not None and X.shape[1] != first.n_in:
+        # elementwise layers keep the width, so the first layer that knows n_in decides
+        first = next((layer for layer in self.layers if layer.n_in is not None), None)
+        if first is not None and X.shape[1] != first.n_in:
             raise ValueError(
-                f"X must have shape (m, {first.n_in}) for the first layer {first!r}; "
-                f"got shape {X.shape}"
+                f"X must have shape (m, {first.n_in}) for {first!r}; got shape {X.shape}"
             )
         out = X.astype(self.dtype or X.dtype, copy=False)  # (m, n_features)
         for layer in self.layers:

@@ -177,6 +177,8 @@ def test_bad_inputs_name_the_argument(rng):
         model.backward(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"X must have shape \(m, 3\).*got shape \(4, 2\)"):
         model.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"X must have shape \(m, 2\) for Dense\(n_in=2"):
+        Sequential([Dropout(1.0), Dense(2, 1, rng=rng)]).forward(np.ones((4, 3)))
     with pytest.raises(ValueError, match="X must be 2-D"):
         model.forward(np.ones(3))
     with pytest.raises(ValueError, match="X contains 1 NaN"):
