@@ -13,7 +13,7 @@ import {
   indentUnit,
   syntaxHighlighting,
 } from "@codemirror/language";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
@@ -69,6 +69,13 @@ const materialTheme = EditorView.theme({
   ".cm-matchingBracket": { backgroundColor: "var(--dn-selection-bg)", outline: "1px solid var(--md-default-fg-color--light)" },
 });
 
+// Long lines wrap on narrow screens (phones), where sideways scrolling inside the page is awkward.
+const NARROW = "(max-width: 600px)";
+
+function wrapping(narrow) {
+  return narrow ? EditorView.lineWrapping : [];
+}
+
 /**
  * Create an editor inside `parent`.
  *
@@ -84,10 +91,13 @@ export function createEditor(parent, { doc, label, describedBy, onRun, onChange 
   );
   const contentAttributes = { "aria-label": label, "aria-multiline": "true", spellcheck: "false", autocapitalize: "off", autocorrect: "off" };
   if (describedBy) contentAttributes["aria-describedby"] = describedBy;
+  const wrap = new Compartment();
+  const narrow = Boolean(window.matchMedia && window.matchMedia(NARROW).matches);
   const state = EditorState.create({
     doc,
     extensions: [
       runKeys,
+      wrap.of(wrapping(narrow)),
       lineNumbers(),
       highlightActiveLineGutter(),
       highlightSpecialChars(),
@@ -108,7 +118,16 @@ export function createEditor(parent, { doc, label, describedBy, onRun, onChange 
       }),
     ],
   });
-  return new EditorView({ state, parent });
+  const view = new EditorView({ state, parent });
+  const media = window.matchMedia ? window.matchMedia(NARROW) : null;
+  if (media) {
+    const follow = () => {
+      if (!view.dom.isConnected) return media.removeEventListener("change", follow);
+      view.dispatch({ effects: wrap.reconfigure(wrapping(media.matches)) });
+    };
+    media.addEventListener("change", follow);
+  }
+  return view;
 }
 
 /** Replace the whole document of `view` with `text` (one undoable change). */

@@ -84,7 +84,7 @@ export function describeResult(result) {
       ? "Stopped. The Python session was reset."
       : "Stopped. The Python session is still there.";
   }
-  if (result.failed) return result.error;
+  if (result.failed) return `Python could not be loaded: ${errorSummary(result.error)}`;
   if (result.error) return `Error: ${errorSummary(result.error)}`;
   const figures = Array.isArray(result.figures) ? result.figures.length : 0;
   const pieces = [];

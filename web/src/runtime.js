@@ -45,7 +45,8 @@ export class PythonRuntime {
     this.listeners = new Set();
     this.interruptBuffer = null;
     this.generation = 0; // bumps on every worker restart
-    this.timings = { created: null, ready: null, runs: [] };
+    // Seconds since the worker was created at which each loading phase began ("ready": all done).
+    this.timings = { created: null, ready: null, phases: {}, runs: [] };
   }
 
   /** Whether Stop can interrupt Python and keep the session (needs a cross-origin isolated page). */
@@ -85,6 +86,7 @@ export class PythonRuntime {
     this.failure = null;
     this.timings.created = performance.now();
     this.timings.ready = null;
+    this.timings.phases = {};
     try {
       this.worker = new Worker(this.config.worker, { type: "module", name: "deepnotes-python" });
     } catch (err) {
@@ -107,7 +109,8 @@ export class PythonRuntime {
     } else {
       this.interruptBuffer = null;
     }
-    this.worker.postMessage({ type: "init", urls: { pyodide: this.config.pyodide, wheel: this.config.wheel } });
+    const { pyodide, wheel, integrity } = this.config;
+    this.worker.postMessage({ type: "init", urls: { pyodide, wheel, integrity: integrity || null } });
     this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
     this.emit({ type: "state", state: this.state });
     return true;
@@ -133,6 +136,7 @@ export class PythonRuntime {
   onMessage(message) {
     switch (message.type) {
       case "progress":
+        this.timings.phases[message.phase] = (performance.now() - this.timings.created) / 1000;
         this.setProgress({ phase: message.phase, fraction: message.fraction, text: message.text });
         return;
       case "ready":

@@ -2,7 +2,8 @@
 //
 // Protocol (see protocol.js for the shared constants):
 //   page -> worker
-//     {type: "init", urls: {pyodide, wheel}}          load Pyodide, numpy, matplotlib, the engine
+//     {type: "init", urls: {pyodide, wheel, integrity}}  load Pyodide, numpy, matplotlib, the engine
+//                                                     (integrity: {"pyodide.mjs": "sha384-…"} in CDN mode)
 //     {type: "interrupt-buffer", buffer}              Int32Array on a SharedArrayBuffer; the page
 //                                                     writes 2 into buffer[0] to stop a run
 //     {type: "run", id, code, name, options}          run `code` with deepnotes.sandbox.run_code
@@ -46,12 +47,37 @@ def _deepnotes_run(source, name, options_json):
     return json.dumps(run_code(source, name=name, **options))
 `;
 
+/**
+ * Import pyodide.mjs. With an integrity hash (CDN mode, from the page's meta) the file is fetched,
+ * checked with SubtleCrypto and imported from a blob URL, so a changed CDN file is refused.
+ */
+async function importPyodide(urls) {
+  const url = new URL("pyodide.mjs", urls.pyodide).href;
+  const expected = urls.integrity && urls.integrity["pyodide.mjs"];
+  if (!expected) return import(url);
+  const [algorithm, hash] = expected.split("-", 2);
+  const names = { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
+  if (!names[algorithm]) throw new Error(`unsupported integrity ${expected}`);
+  const response = await fetch(url, { credentials: "omit" });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest(names[algorithm], bytes));
+  const actual = btoa(String.fromCharCode(...digest));
+  if (actual !== hash) throw new Error(`${url} does not match its integrity hash ${expected}`);
+  const blobUrl = URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
+  try {
+    return await import(blobUrl);
+  } finally {
+    URL.revokeObjectURL(blobUrl);
+  }
+}
+
 async function loadRuntime(urls) {
   const span = (phase) => PHASES.find((p) => p.name === phase);
   let phase = "runtime";
   try {
     progress(phase, span(phase).start, "Loading the Python runtime…");
-    const { loadPyodide } = await import(/* @vite-ignore */ new URL("pyodide.mjs", urls.pyodide).href);
+    const { loadPyodide } = await importPyodide(urls);
     pyodide = await loadPyodide({
       indexURL: urls.pyodide,
       stdout: (text) => post({ type: "stream", id: currentRunId, kind: "stdout", data: text }),
@@ -130,7 +156,7 @@ function runOnce({ id, code, name, options }) {
       result = {
         stdout: "",
         figures: [],
-        error: `The Python runtime stopped working (${fatal}).`,
+        error: `The Python runtime stopped working (${fatal}); it was restarted, so the Python session was reset.`,
         truncated: false,
         notes: [],
         fatal: true,
