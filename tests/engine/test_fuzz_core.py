@@ -25,7 +25,7 @@ from deepnotes.losses import (
 from deepnotes.model import Sequential
 
 FUZZ = settings(
-    max_examples=int(os.environ.get("DEEPNOTES_FUZZ_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("DEEPNOTES_FUZZ_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -308,7 +308,7 @@ def test_l2_on_random_arguments(lambd, m):
 # --- gradient check on random networks --------------------------------------------------
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(
     widths=st.lists(st.integers(1, 4), min_size=1, max_size=3),
     activation=st.sampled_from([Tanh, Sigmoid]),
