@@ -21,9 +21,9 @@ scale = 10.0  # @param {min: 1, max: 30, step: 1}
 lr_raw = 0.0095  # @param {min: 0.0001, max: 0.05, scale: log}
 # (gradient descent diverges above 2 / (2 * scale**2): 0.01 for scale = 10)
 lr_std = 0.45  # @param {min: 0.01, max: 1.2, scale: log}
-max_steps = 1500  # @param {min: 100, max: 5000, step: 100}
+max_steps = 2000  # @param {min: 100, max: 5000, step: 100}
 start_offset = np.array([-0.6, 1.2])  # where (w1, w2) starts, relative to the minimum
-tolerance = 1e-3  # converged when the excess cost is below this fraction of the start's
+tolerance = 1e-3  # converged when the excess cost is below this fraction of var(Y)
 
 rng = np.random.default_rng(0)
 m = 200
@@ -59,7 +59,7 @@ def descend(X, lr):
         excess = history.train_cost[-1] - J_star
         if excess > 1e3 * J_start:  # diverging: stop before the numbers overflow
             return False
-        if excess < tolerance * (J_start - J_star):
+        if excess < tolerance * Y.var():
             converged_at.append(epoch + 1)
             return False
         return True
