@@ -150,7 +150,7 @@ class Param:
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
         a, b = self._transform(np.array([low, high]))
-        if not (np.isfinite(a) and np.isfinite(b) and a < b):
+        if not (np.isfinite(a) and np.isfinite(b) and a != b):
             raise ValueError(
                 f"low={low:g} and high={high:g} are too close to tell apart on the "
                 f"{self.scale!r} scale; widen the range"
