@@ -18,7 +18,7 @@ from deepnotes.optim import Adam
 from deepnotes.train import fit
 from deepnotes.tuning import log_uniform
 
-n_candidates = 20  # @param {min: 2, max: 40, step: 1}
+n_candidates = 16  # @param {min: 2, max: 40, step: 1}
 dev_size = 50  # @param {options: [25, 50, 100, 200, 500, 1000, 2000]}
 n_dev_sets = 500  # @param {min: 100, max: 2000, step: 100}
 rng = np.random.default_rng(7)
@@ -34,7 +34,7 @@ lambdas = log_uniform(1e-3, 1.0, n_candidates, rng=rng)
 correct = []  # correct[k][i]: does candidate k classify pool example i correctly?
 for n_h, lr, lambd in zip(hidden_units, learning_rates, lambdas, strict=True):
     model = Sequential([Dense(2, n_h, rng=rng), ReLU(), Dense(n_h, 1, rng=rng), Sigmoid()])
-    fit(model, BinaryCrossEntropy(), Adam(lr=lr), X_train, Y_train, epochs=50, lambd=lambd, rng=rng)
+    fit(model, BinaryCrossEntropy(), Adam(lr=lr), X_train, Y_train, epochs=40, lambd=lambd, rng=rng)
     correct.append((model.predict(X_pool) >= 0.5) == Y_pool)
 correct = np.hstack(correct).astype(float)  # (5000, n_candidates)
 true_accuracy = correct.mean(axis=0)  # what each candidate really does

@@ -13,8 +13,8 @@ from deepnotes.layers import Dense, Dropout, ReLU, Sigmoid
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import Adam
-from deepnotes.plots import cost_curves, decision_boundary
-from deepnotes.train import fit
+from deepnotes.plots import decision_boundary
+from deepnotes.train import evaluate, fit
 
 keep_prob = 0.5  # @param {min: 0.1, max: 1, step: 0.05}
 epochs = 300  # @param {min: 50, max: 1000, step: 50}
@@ -37,49 +37,55 @@ def train(keep_prob):
             Sigmoid(),
         ]
     )
-    history = fit(
-        model,
-        BinaryCrossEntropy(),
-        Adam(lr=0.02),
-        X_train,
-        Y_train,
-        epochs=epochs,
-        dev=(X_dev, Y_dev),
-        rng=net_rng,
-    )
-    return model, history
+    fit(model, loss, Adam(lr=0.02), X_train, Y_train, epochs=epochs, rng=net_rng)
+    # Errors are measured in inference mode: dropout is off when we evaluate.
+    train_error = 1 - evaluate(model, loss, X_train, Y_train)[1]
+    dev_error = 1 - evaluate(model, loss, X_dev, Y_dev)[1]
+    return model, train_error, dev_error
 
 
+loss = BinaryCrossEntropy()
 runs = [(1.0, *train(1.0)), (keep_prob, *train(keep_prob))]
-# Errors are measured in inference mode: dropout is off when we evaluate.
-(_, _, history_plain), (_, _, history_dropout) = runs
-gap_plain = history_plain.dev_error - history_plain.train_error
-gap_dropout = history_dropout.dev_error - history_dropout.train_error
+(_, _, train_error_plain, dev_error_plain), (_, _, train_error_dropout, dev_error_dropout) = runs
+gap_plain = dev_error_plain - train_error_plain
+gap_dropout = dev_error_dropout - train_error_dropout
 
 # %%
-# @alt: Left and middle, decision boundaries without dropout, with islands around noisy points, and with dropout, a smoother boundary between the moons. Right, training and dev error per epoch for both runs: without dropout the training error reaches zero while the dev error climbs; with dropout the two stay closer.
-fig, axes = plt.subplots(1, 3, figsize=(13, 4))
-for ax, (kp, model, h) in zip(axes[:2], runs, strict=True):
+# @alt: Left and middle, decision boundaries without dropout, with islands around noisy points, and with dropout, a smoother boundary between the moons. Right, bars of training and dev error for both runs: without dropout the training error is zero and the dev error high; with dropout the training error rises a little and the dev error falls, so the gap shrinks.
+fig, axes = plt.subplots(1, 3, figsize=(13, 4), gridspec_kw={"width_ratios": [1, 1, 0.8]})
+for ax, (kp, model, tr, dv) in zip(axes[:2], runs, strict=True):
     decision_boundary(model, X_train, Y_train, ax=ax, resolution=150)
     ax.set_title(
-        f"keep_prob = {kp:g}\ntrain {h.train_error:.1%}, dev {h.dev_error:.1%}, "
-        f"gap {h.dev_error - h.train_error:+.1%}",
-        fontsize=10,
+        f"keep_prob = {kp:g}\ntrain {tr:.1%}, dev {dv:.1%}, gap {dv - tr:+.1%}", fontsize=10
     )
-cost_curves(
-    {"keep_prob=1": history_plain, f"keep_prob={keep_prob:g}": history_dropout},
-    ax=axes[2],
-    metric="error",
+x = np.arange(2)
+axes[2].bar(
+    x - 0.18,
+    [100 * train_error_plain, 100 * train_error_dropout],
+    width=0.36,
+    color="#0072B2",
+    label="training error",
 )
-axes[2].set_title("Error per epoch (solid: train, dashed: dev)", fontsize=10)
+axes[2].bar(
+    x + 0.18,
+    [100 * dev_error_plain, 100 * dev_error_dropout],
+    width=0.36,
+    color="#D55E00",
+    label="dev error",
+)
+axes[2].set_xticks(x)
+axes[2].set_xticklabels(["keep_prob = 1", f"keep_prob = {keep_prob:g}"])
+axes[2].set_ylabel("error (%)")
+axes[2].set_title("Dropout trades training fit for dev error", fontsize=10)
+axes[2].legend(fontsize=8)
 fig.tight_layout()
 
 print(
-    f"keep_prob = 1:    train {history_plain.train_error:.1%}, "
-    f"dev {history_plain.dev_error:.1%}, gap {gap_plain:+.1%}"
+    f"keep_prob = 1:    train {train_error_plain:.1%}, dev {dev_error_plain:.1%}, "
+    f"gap {gap_plain:+.1%}"
 )
 print(
-    f"keep_prob = {keep_prob:<4g}: train {history_dropout.train_error:.1%}, "
-    f"dev {history_dropout.dev_error:.1%}, gap {gap_dropout:+.1%}"
+    f"keep_prob = {keep_prob:<4g}: train {train_error_dropout:.1%}, dev {dev_error_dropout:.1%}, "
+    f"gap {gap_dropout:+.1%}"
 )
 plt.show()
