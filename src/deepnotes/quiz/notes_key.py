@@ -112,6 +112,12 @@ def load_notes_key(path: str | PathLike[str] | None = None) -> dict[int, NotesKe
     ------
     BankError
         If the file is malformed; every problem is listed with its line.
+
+    Examples
+    --------
+    >>> key = load_notes_key()
+    >>> len(key), sorted(key[15].answer)
+    (20, ['A', 'B'])
     """
     if path is None:
         text = resources.files("deepnotes.quiz").joinpath("notes_key.yaml").read_text("utf-8")

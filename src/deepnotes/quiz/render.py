@@ -91,6 +91,21 @@ def render_question(
         Docs target -> section title, for the "Learn more" link text.
     exam : bool, default False
         In exam mode there are no per-question Check/Retry buttons.
+
+    Returns
+    -------
+    str
+        The HTML of the question.
+
+    Examples
+    --------
+    >>> from deepnotes.quiz import load_bank
+    >>> q = next(q for q in load_bank() if q.seed_number == 3)
+    >>> html = render_question(q, 1, 5, link=lambda target: target)
+    >>> html.startswith('<form class="dn-q" id="dn-q-bv-low-train-high-dev"')
+    True
+    >>> 'type="radio"' in html, "Question 1 of 5" in html
+    (True, True)
     """
     titles = titles or {}
     qid = f"dn-q-{question.id}"
@@ -170,6 +185,18 @@ def render_topic(
         Docs target -> section title.
     topic : str, optional
         The topic slug (default: the first question's topic).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from deepnotes.quiz import load_bank
+    >>> qs = [q for q in load_bank() if q.topic == "frameworks"]
+    >>> html = render_topic(qs, link=lambda target: target)
+    >>> html.count('<form class="dn-q"') == len(qs), "Reset my answers" in html
+    (True, True)
     """
     topic = topic or (questions[0].topic if questions else "")
     total = len(questions)
@@ -192,7 +219,15 @@ def render_topic(
 def render_exam(
     questions: Sequence[Question], *, link: Link, titles: dict[str, str] | None = None
 ) -> str:
-    """Render the full exam: all questions grouped by topic, one Submit, score and review."""
+    """Render the full exam: all questions grouped by topic, one Submit, score and review.
+
+    Examples
+    --------
+    >>> from deepnotes.quiz import load_bank
+    >>> html = render_exam(load_bank(), link=lambda target: target)
+    >>> html.count("<form"), html.count('<section class="dn-exam__topic"')
+    (1, 11)
+    """
     total = len(questions)
     sections = []
     number = 0

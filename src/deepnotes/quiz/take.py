@@ -105,6 +105,14 @@ def ask(
     -------
     Result or None
         None when the user types ``q`` or the input ends.
+
+    Examples
+    --------
+    >>> import io
+    >>> from deepnotes.quiz import load_bank
+    >>> q = next(q for q in load_bank() if q.seed_number == 1)
+    >>> ask(q, 1, 1, io.StringIO("q\\n"), io.StringIO()) is None
+    True
     """
     _show_question(question, number, total, stdout)
     if question.multiple:
@@ -152,6 +160,17 @@ def run_quiz(
     Returns
     -------
     Score
+
+    Examples
+    --------
+    >>> import io
+    >>> from deepnotes.quiz import load_bank
+    >>> q = next(q for q in load_bank() if q.seed_number == 20)
+    >>> out = io.StringIO()
+    >>> run_quiz([q], stdin=io.StringIO("A,B\\n"), stdout=out)
+    Score(correct=0, answered=1, total=1)
+    >>> print(out.getvalue().splitlines()[-1])
+    Score: 0 / 1 correct
     """
     stdin = sys.stdin if stdin is None else stdin
     stdout = sys.stdout if stdout is None else stdout

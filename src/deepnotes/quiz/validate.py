@@ -242,7 +242,17 @@ def page_html_path(site_dir: str | PathLike[str], page: str) -> Path:
 
 
 def read_ids(html_file: str | PathLike[str]) -> tuple[set[str], set[str]]:
-    """Return the ``id`` attributes of a built page and the quiz topics it renders."""
+    """Return the ``id`` attributes of a built page and the quiz topics it renders.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     page = Path(tmp, "index.html")
+    ...     _ = page.write_text('<h2 id="l2">L2</h2><div data-dn-quiz-topic="regularization">')
+    ...     read_ids(page)
+    ({'l2'}, {'regularization'})
+    """
     parser = _IdParser()
     parser.feed(Path(html_file).read_text(encoding="utf-8"))
     return parser.ids, parser.quiz_topics
@@ -342,7 +352,7 @@ def validate(
     Examples
     --------
     >>> print(validate().format().splitlines()[-1])  # doctest: +ELLIPSIS
-    OK: 56 questions in 11 topics (>= 3 each); the 20 notes questions match ...
+    OK: ... questions in 11 topics (>= 3 each); the 20 notes questions match ...
     """
     report = Report()
     text, source = _read(bank, "bank.yaml")
