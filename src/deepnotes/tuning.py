@@ -434,7 +434,7 @@ def coarse_to_fine(
         best = result.best.settings
         for name, p in original.items():
             centre = float(p.to_unit(np.array(best[name])))
-            half = shrink * (box[name][1] - box[name][0]) / 2
+            half = max(shrink * (box[name][1] - box[name][0]) / 2, 1e-6)  # stop at 1e-6 wide
             low = min(max(centre - half, 0.0), 1.0 - 2 * half)
             box[name] = (low, low + 2 * half)
     return result
@@ -445,6 +445,7 @@ def _sub_param(p: Param, u_low: float, u_high: float) -> Param:
     if u_low <= 0.0 and u_high >= 1.0:
         return p
     low, high = p.from_unit(np.array([u_low, u_high]))
-    if not low < high:  # zoomed below float resolution: keep a tiny but valid box
+    try:
+        return Param(float(low), float(high), p.scale)
+    except ValueError:  # zoomed below float resolution: search the whole range again
         return p
-    return Param(float(low), float(high), p.scale)

@@ -201,3 +201,12 @@ def test_standardizer_errors():
         scaler.transform(np.ones((3, 3)))
     with pytest.raises(ValueError, match="too large"):
         Standardizer().fit(np.array([[1e308], [-1e308], [1e308]]))
+
+
+def test_label_and_fraction_types_are_checked():
+    with pytest.raises(TypeError, match="Y must hold numbers"):
+        minibatches(np.ones((2, 2)), np.array(["a", "b"]), batch_size=1)
+    with pytest.raises(ValueError, match="Y must be 1-D"):
+        split(np.ones((2, 2)), np.ones((2, 1, 1)), (1.0,))
+    with pytest.raises(TypeError, match="fractions must be a sequence of numbers"):
+        split(np.ones((2, 2)), np.ones(2), 0.5)

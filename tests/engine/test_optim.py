@@ -7,7 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from deepnotes.optim import SGD, Adam, AdamW, Momentum, Nesterov, RMSprop, clip_gradients
+from deepnotes.optim import (
+    SGD,
+    Adam,
+    AdamW,
+    GradientOverflow,
+    Momentum,
+    Nesterov,
+    RMSprop,
+    clip_gradients,
+)
 from deepnotes.schedules import exponential
 
 STEPS = 50
@@ -259,3 +268,12 @@ def test_clip_gradients_errors():
         clip_gradients([np.ones(2)], 1.0)
     with pytest.raises(TypeError, match="floating-point"):
         clip_gradients({"W": [1.0]}, 1.0)
+
+
+def test_an_overflowing_step_raises_gradient_overflow():
+    W = np.ones(2)
+    with pytest.raises(GradientOverflow, match=r"step for params\['W'\] overflowed"):
+        SGD(lr=1e300).step({"W": W}, {"W": np.full(2, 1e100)})
+    with pytest.raises(GradientOverflow, match=r"\|dW\| = 1e\+200"):
+        Adam().step({"W": W}, {"W": np.full(2, 1e200)})
+    assert issubclass(GradientOverflow, ValueError)

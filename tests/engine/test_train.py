@@ -263,3 +263,30 @@ def test_bad_arguments(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         fit(**args)
+
+
+def test_empty_history_repr_and_batch_gd_divergence_at_the_epoch_end():
+    assert repr(History()) == "History(0 epochs)"
+    rng = np.random.default_rng(0)
+    X, Y = regression_1d(m=20, rng=rng)
+    model = Sequential([Dense(1, 8, rng=rng), ReLU(), Dense(8, 1, rng=rng)])
+    with pytest.raises(TrainingDiverged, match="training cost became inf"):
+        fit(model, MeanSquaredError(), SGD(lr=1e3), 1e3 * X, 1e3 * Y, epochs=20, rng=rng)
+
+
+def test_gradient_overflow_in_a_step_becomes_training_diverged(rng):
+    from deepnotes.optim import GradientOverflow
+
+    class Exploding:  # a duck-typed optimizer without set_epoch
+        def step(self, params, grads):
+            raise GradientOverflow("boom")
+
+    X, Y = moons(m=10, rng=rng)
+    with pytest.raises(TrainingDiverged, match="a gradient overflowed"):
+        fit(binary_model(rng), BinaryCrossEntropy(), Exploding(), X, Y, epochs=1, rng=rng)
+
+
+def test_labels_with_nan_are_refused(rng):
+    with pytest.raises(ValueError, match="Y contains NaN"):
+        fit(binary_model(rng), BinaryCrossEntropy(), SGD(0.1), np.ones((2, 2)),
+            np.array([[np.nan], [1.0]]), epochs=1)  # fmt: skip

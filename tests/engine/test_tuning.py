@@ -115,3 +115,11 @@ def test_coarse_to_fine_zooms_in():
     best_per_round = [min(t.score for t in result.trials if t.round <= r) for r in range(3)]
     assert best_per_round[2] <= best_per_round[0]
     assert abs(math.log10(result.best.settings["lr"]) - math.log10(0.02)) < 0.1
+
+
+def test_too_narrow_ranges_and_deep_zooms():
+    with pytest.raises(ValueError, match="too close"):
+        Param(0.0, 1e-300, "1-beta log")
+    result = coarse_to_fine(lambda x: (x - 0.5) ** 2, {"x": (0.0, 1.0)}, 3, rounds=20, rng=0)
+    assert len(result) == 60
+    assert all(s["x"].high - s["x"].low >= 1e-6 * 0.999 for s in result.spaces)
