@@ -375,6 +375,7 @@ def test_reprs_show_hyperparameters():
     assert repr(LeakyReLU(0.2)) == "LeakyReLU(alpha=0.2)"
     assert repr(Dropout(0.8)) == "Dropout(keep_prob=0.8)"
     assert repr(BatchNorm(5, momentum=0.99)) == "BatchNorm(n_features=5, momentum=0.99, eps=1e-05)"
+    assert repr(BatchNorm(2, dtype=np.float32)).endswith("eps=1e-05, dtype=float32)")
     assert repr(ReLU()) == "ReLU()"
 
 
