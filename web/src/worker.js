@@ -72,6 +72,25 @@ async function importPyodide(urls) {
   }
 }
 
+const MATPLOTLIB_WARMUP = `
+def _deepnotes_warm_up():
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(1, 1), dpi=20)
+    fig.add_subplot().plot([0, 1], [0, 1])
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+
+
+_deepnotes_warm_up()
+del _deepnotes_warm_up
+`;
+
 async function loadRuntime(urls) {
   const span = (phase) => PHASES.find((p) => p.name === phase);
   let phase = "runtime";
@@ -105,7 +124,9 @@ async function loadRuntime(urls) {
     progress(phase, span(phase).start, "Loading matplotlib…");
     await pyodide.loadPackage("matplotlib", { messageCallback: () => {} });
     pyodide.runPython(PYTHON_GLUE);
-    pyodide.runPython("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot");
+    // Import pyplot and draw one tiny figure now, while the reader is still reading: the first
+    // draw loads fonts and fills caches, which would otherwise delay the first real figure.
+    pyodide.runPython(MATPLOTLIB_WARMUP);
 
     phase = "engine";
     progress(phase, span(phase).start, "Loading the deepnotes engine…");
