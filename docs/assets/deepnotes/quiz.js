@@ -461,8 +461,8 @@
     var head = document.createElement("p");
     head.className = "dn-progress__total";
     head.textContent = totalChecked
-      ? "You have answered " + totalRight + " of " + total + " questions correctly (" +
-        totalChecked + " checked)."
+      ? "Correct so far: " + totalRight + " of " + total + " questions (" + totalChecked +
+        " checked)."
       : "No answers yet: each topic ends with a quiz, and the Quiz page has all " + total +
         " questions.";
     box.appendChild(head);
