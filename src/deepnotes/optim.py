@@ -369,19 +369,29 @@ class Adam(Optimizer):
         self.eps = check_positive(eps, "eps")
 
     def _adam_direction(self, key: str, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
-        """Return $\\hat v / (\\sqrt{\\hat s} + \\varepsilon)$ after updating $v$ and $s$."""
+        """Return $\\hat v / (\\sqrt{\\hat s} + \\varepsilon)$ after updating $v$ and $s$.
+
+        The result is a fresh array (the callers may change it in place). After the
+        one temporary for $\\hat s$, every operation works in place: the step is
+        the costliest part of training for large layers.
+        """
         v = self._slot(key, "v", W)
         s = self._slot(key, "s", W)
         v *= self.beta1
         v += (1 - self.beta1) * dW  # v = beta1*v + (1-beta1)*dW
         s *= self.beta2
-        s += (1 - self.beta2) * dW**2  # s = beta2*s + (1-beta2)*dW^2
-        v_hat = v / (1 - self.beta1**self.t)
-        s_hat = s / (1 - self.beta2**self.t)
-        return v_hat / (np.sqrt(s_hat) + self.eps)
+        s += (1 - self.beta2) * np.square(dW)  # s = beta2*s + (1-beta2)*dW^2
+        s_hat = s / (1 - self.beta2**self.t)  # bias-corrected s: a new array, reused below
+        direction = np.sqrt(s_hat, out=s_hat)
+        direction += self.eps  # sqrt(s_hat) + eps
+        np.divide(v, direction, out=direction)  # v / (sqrt(s_hat) + eps)
+        direction /= 1 - self.beta1**self.t  # v_hat / (sqrt(s_hat) + eps)
+        return direction
 
     def _update(self, key: str, W: np.ndarray, dW: np.ndarray, lr: float) -> None:
-        W -= lr * self._adam_direction(key, W, dW)
+        direction = self._adam_direction(key, W, dW)
+        direction *= lr
+        W -= direction  # W = W - lr * v_hat / (sqrt(s_hat) + eps)
 
     def _hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
@@ -431,8 +441,9 @@ class AdamW(Adam):
     def _update(self, key: str, W: np.ndarray, dW: np.ndarray, lr: float) -> None:
         direction = self._adam_direction(key, W, dW)
         if W.ndim >= 2:
-            direction += self.weight_decay * W
-        W -= lr * direction
+            direction += self.weight_decay * W  # decoupled: not divided by sqrt(s_hat)
+        direction *= lr
+        W -= direction
 
     def _hyperparameters(self) -> dict[str, object]:
         return {**super()._hyperparameters(), "weight_decay": self.weight_decay}
