@@ -116,7 +116,8 @@ def check_in_range(
     above = value >= low if low_inclusive else value > low
     below = value <= high if high_inclusive else value < high
     if not (above and below):
-        interval = f"{'[' if low_inclusive else '('}{low:g}, {high:g}{']' if high_inclusive else ')'}"
+        opening, closing = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
+        interval = f"{opening}{low:g}, {high:g}{closing}"
         raise ValueError(f"{name} must be in {interval}; got {value:g}")
     return value
 
