@@ -149,8 +149,9 @@ def isolated_context(browser: Any, guard: NetworkGuard) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def plain_context(browser: Any, guard: NetworkGuard) -> Iterator[Any]:
-    """A browser context for the non-isolated server."""
-    context = _context(browser, guard)
+    """A browser context for the non-isolated server (no service worker, so an opt-in
+    coi-serviceworker cannot make it isolated)."""
+    context = _context(browser, guard, service_workers="block")
     yield context
     context.close()
 
