@@ -89,7 +89,9 @@ export function createEditor(parent, { doc, label, describedBy, onRun, onChange 
       { key: "Mod-Enter", run: () => (onRun(), true), preventDefault: true },
     ]),
   );
-  const contentAttributes = { "aria-label": label, "aria-multiline": "true", spellcheck: "false", autocapitalize: "off", autocorrect: "off" };
+  // tabindex: the editor is an ordinary stop in the page's Tab order (and axe sees the scrolling
+  // area has focusable content).
+  const contentAttributes = { tabindex: "0", "aria-label": label, "aria-multiline": "true", spellcheck: "false", autocapitalize: "off", autocorrect: "off" };
   if (describedBy) contentAttributes["aria-describedby"] = describedBy;
   const wrap = new Compartment();
   const narrow = Boolean(window.matchMedia && window.matchMedia(NARROW).matches);
