@@ -88,7 +88,8 @@ def decision_boundary(
     padding : float, default 0.5
         Margin around the data, in data units.
     threshold : float, default 0.5
-        Decision threshold for a single output column.
+        Decision threshold for a single output column (use 0 for a model that
+        outputs logits, e.g. trained with ``BinaryCrossEntropyWithLogits``).
     title : str, optional
 
     Returns

@@ -23,6 +23,7 @@ from deepnotes._checks import (
     check_same_rows,
 )
 from deepnotes.data import minibatches
+from deepnotes.diagnosis import Diagnosis, diagnose
 from deepnotes.optim import GradientOverflow, clip_gradients
 
 __all__ = ["History", "TrainingDiverged", "accuracy", "evaluate", "fit"]
@@ -108,10 +109,8 @@ class History:
         """Last dev error, ``1 - accuracy`` (None without a dev set or for regression)."""
         return 1.0 - self.dev_accuracy[-1] if self.dev_accuracy else None
 
-    def diagnose(self, bayes_error: float = 0.0, tolerance: float = 0.02):
+    def diagnose(self, bayes_error: float = 0.0, tolerance: float = 0.02) -> Diagnosis:
         """Bias/variance diagnosis of the last epoch (see :func:`deepnotes.diagnose`)."""
-        from deepnotes.diagnosis import diagnose
-
         if self.train_error is None or self.dev_error is None:
             raise ValueError("diagnose needs train and dev accuracy: fit a classifier with dev=")
         return diagnose(self.train_error, self.dev_error, bayes_error, tolerance)
@@ -431,7 +430,8 @@ def fit(
                 if early_stopping is not None:
                     best_state = _snapshot(model)
 
-            if callback is not None and callback(epoch, history) is False:
+            verdict = callback(epoch, history) if callback is not None else None
+            if verdict is False or verdict is np.False_:  # only False stops, not None or 0
                 history.stopped_by_callback = True
                 break
             if early_stopping is not None and epoch - history.best_epoch >= early_stopping:
