@@ -131,3 +131,14 @@ def test_failing_demo_fails_the_build_with_its_traceback(tmp_path):
     assert "demos/broken.py (used on index.md) failed" in result.stderr
     assert 'File "<broken>", line 2, in <module>' in result.stderr
     assert "ValueError: broken demo" in result.stderr
+
+
+def test_demos_do_not_leak_state_into_each_other(tmp_path):
+    leaky = "import sys\nsys.modules['leaked_by_a'] = sys\nprint('a ran')\n"
+    check = "import sys\nprint('leaked' if 'leaked_by_a' in sys.modules else 'clean')\n"
+    page = "# Home\n\n[[demo a]]\n\n[[demo b]]\n\n[[demo c]]\n"
+    project = _project(tmp_path, page, {"a": leaky, "b": check, "c": check})
+    result = _build(project)
+    assert result.returncode == 0, result.stderr
+    html_text = (project / "site" / "index.html").read_text()
+    assert html_text.count('<pre class="dn-demo__stdout">clean\n</pre>') == 2
