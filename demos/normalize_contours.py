@@ -102,9 +102,16 @@ for ax, (name, (X, lr)) in zip(axes, runs.items(), strict=True):
     lim1 = (centre[0] - half, centre[0] + half)
     lim2 = (centre[1] - half, centre[1] + half)
     label = f"lr = {lr:g}"
+    grid = {}
+
+    def recorded(w1, w2, surface=surface, grid=grid):  # keep the grid to redraw it darker
+        grid["w1"], grid["w2"], grid["J"] = w1, w2, surface(w1, w2)
+        return grid["J"]
+
     optimizer_paths(
-        surface, {label: path[:400]}, ax=ax, xlim=lim1, ylim=lim2, resolution=60, levels=levels
+        recorded, {label: path[:400]}, ax=ax, xlim=lim1, ylim=lim2, resolution=60, levels=levels
     )
+    ax.contour(grid["w1"], grid["w2"], grid["J"], levels=levels, colors="0.45", linewidths=0.7)
     ax.plot(*w_best, "k+", ms=12, mew=2)
     ax.set_aspect("equal")
     done = (

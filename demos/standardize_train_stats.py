@@ -59,7 +59,7 @@ acc_wrong = accuracy(model, loss, dev_wrong, Y_dev)
 
 # %%
 # @alt: Three scatter plots in standardized coordinates over the same decision boundary. Left, the balanced training set split cleanly by the boundary. Middle, the dev set (mostly class 1) standardized with the training statistics: it sits where the training data sat and is classified almost perfectly. Right, the same dev set standardized with its own statistics: the class-1 cloud has slid toward the centre and many of its points cross the boundary.
-fig, axes = plt.subplots(1, 3, figsize=(12, 4.4), sharex=True, sharey=True, layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(11, 4.1), sharex=True, sharey=True, layout="constrained")
 panels = [
     (scaler.transform(X_train), Y_train, f"training set (accuracy {acc_train:.0%})"),
     (dev_right, Y_dev, f"dev set, training μ and σ ({acc_right:.0%})"),
@@ -81,9 +81,7 @@ print(f"dev accuracy, standardized with its own statistics:      {acc_wrong:.1%}
 one = X_dev[:1]
 p_wrong = model.predict(Standardizer().fit_transform(one))[0, 0]
 p_right = model.predict(scaler.transform(one))[0, 0]
-print(
-    f"a single example {np.round(one[0], 1)} standardized with its own statistics becomes "
-    f"{Standardizer().fit_transform(one)[0]} -> p = {p_wrong:.2f}; "
-    f"with the training statistics -> p = {p_right:.2f}"
-)
+print(f"one example {np.round(one[0], 1)}, standardized with its own statistics: ", end="")
+print(f"{Standardizer().fit_transform(one)[0]} -> p = {p_wrong:.2f}")
+print(f"the same example with the training statistics -> p = {p_right:.2f}")
 plt.show()
