@@ -27,5 +27,5 @@ model.backward(dout)
 db = model.layers[0].grads["b"]
 dbeta = model.layers[1].grads["beta"]
 max_abs_db = float(np.max(np.abs(db)))
-print(f"largest |db|: {max_abs_db:.1e}  <- zero up to rounding: gradient descent never moves b")
-print("dbeta =", dbeta.round(3), " <- BN's own shift beta does the job instead")
+print(f"largest |db|: {max_abs_db:.1e}  (zero up to rounding: training never moves b)")
+print("dbeta =", dbeta.round(3), " (BN's own shift does the job)")

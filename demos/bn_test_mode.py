@@ -4,6 +4,8 @@
 # fed mini-batches from a fixed distribution.
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -34,15 +36,16 @@ x = np.array([[6.0, -2.5, 0.0]])  # (1, 3)
 try:
     bn.forward(x, training=True)
 except ValueError as error:
-    print("training mode:", error)
+    print("training mode refuses it:\n" + textwrap.indent(textwrap.fill(str(error), 70), "  "))
 
 # Test mode uses the running averages, so one example is fine:
 y_test = bn.forward(x, training=False)
 gamma, beta = bn.params["gamma"], bn.params["beta"]
 y_formula = gamma * (x - bn.running_mean) / np.sqrt(bn.running_var + bn.eps) + beta
 test_mode_error = float(np.max(np.abs(y_test - y_formula)))
-print("test mode output:   ", y_test.round(4))
-print("running-stat formula:", y_formula.round(4), f"(largest difference {test_mode_error:.1e})")
+print("test mode output:    ", y_test.round(4))
+print("running-stat formula:", y_formula.round(4))
+print(f"largest difference:   {test_mode_error:.1e}")
 
 # The same example inside different training batches gets a different output each time.
 train_outputs = []
@@ -51,8 +54,8 @@ for _ in range(200):
     batch = np.vstack([x, others])  # x is row 0
     train_outputs.append(bn.forward(batch, training=True)[0])
 train_outputs = np.array(train_outputs)  # (200, 3)
-print(f"feature 1 of x in 200 training batches of {batch_size}: "
-      f"mean {train_outputs[:, 0].mean():.3f}, spread (std) {train_outputs[:, 0].std():.3f}")
+print(f"feature 1 of x in 200 training batches of {batch_size}:")
+print(f"  mean {train_outputs[:, 0].mean():.3f}, spread (std) {train_outputs[:, 0].std():.3f}")
 
 # %%
 # @alt: Left: the running mean of each of the three features against the training step, starting at 0 and climbing towards the true means shown as dashed lines. Right: histogram of the output for one fixed example inside 200 different training batches, with a vertical line at its single test-mode output.

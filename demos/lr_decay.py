@@ -64,6 +64,7 @@ fig, ax = plt.subplots(figsize=(7, 3.6))
 cost_curves(histories, ax=ax, log_scale=True, title=f"Adam, lr0 = {lr0}, batch size {batch_size}")
 fig.tight_layout()
 
+print("training cost, averaged over the last 5 epochs:")
 for name, cost in final_cost.items():
-    print(f"{name:36s} cost over the last 5 epochs: {cost:.4f}")
+    print(f"  {cost:.4f}  {name}")
 plt.show()

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Optimizer paths on an elongated bowl
-# Four optimizers from `deepnotes.optim` start at the same point of the loss
-# $J(w) = \frac12 (w - w^*)^\top H (w - w^*)$, whose curvature is 100 times larger in one
-# direction than in the other, and take the same number of steps with the same `lr`.
+# Four optimizers from `deepnotes.optim` start at the same point of a quadratic bowl
+# whose curvature is 100 times larger in one direction than in the other, and take the
+# same number of steps.
 
 # %%
 import matplotlib.pyplot as plt
@@ -91,6 +91,7 @@ ax.set_ylabel("cost J(w)")
 ax.legend(fontsize=8)
 fig.tight_layout()
 
+print(f"cost after {steps} steps (it starts at {cost(w_start):.0f}):")
 for name, value in final_cost.items():
-    print(f"{name:45s} cost after {steps} steps: {value:.2e}")
+    print(f"  {value:9.2e}  {name}")
 plt.show()
