@@ -228,6 +228,18 @@ def accuracy(model, loss, X: object, Y: object) -> float | None:
     return evaluate(model, loss, X, Y)[1]
 
 
+_OVERFLOW = "the network's output overflowed to inf or NaN"
+
+
+def _evaluate_in_fit(model, loss, X, Y, epoch: int, lr: float) -> tuple[float, float | None]:
+    """:func:`evaluate` on data ``fit`` already checked: a ValueError there can only mean
+    the network's output overflowed, which is a diverged run."""
+    try:
+        return evaluate(model, loss, X, Y)
+    except ValueError as exc:
+        raise TrainingDiverged(epoch, lr, math.nan, _OVERFLOW) from exc
+
+
 def _snapshot(model) -> dict[str, np.ndarray]:
     """Copies of the parameters and batch-norm running statistics (to restore later)."""
     state = {f"param:{k}": v.copy() for k, v in model.parameters().items()}
@@ -388,6 +400,8 @@ def fit(
                 if m_b == 1 and has_batch_norm and m > 1:
                     continue  # batch norm cannot normalise one example; it is reshuffled next epoch
                 y_hat = model.forward(X_batch, training=True)
+                if not np.all(np.isfinite(y_hat)):
+                    raise TrainingDiverged(epoch, lr, math.nan, _OVERFLOW)
                 cost = float(loss.forward(y_hat, Y_batch))
                 if lambd:
                     cost += float(losses.l2_penalty(model, lambd, m_b))
@@ -406,7 +420,7 @@ def fit(
                 except GradientOverflow as exc:
                     raise TrainingDiverged(epoch, lr, cost, "a gradient overflowed") from exc
 
-            train_loss, train_acc = evaluate(model, loss, X, Y)
+            train_loss, train_acc = _evaluate_in_fit(model, loss, X, Y, epoch, lr)
             penalty = float(losses.l2_penalty(model, lambd, m)) if lambd else 0.0
             if not math.isfinite(train_loss + penalty):
                 raise TrainingDiverged(epoch, lr, train_loss + penalty)
@@ -418,7 +432,7 @@ def fit(
                 history.train_accuracy.append(train_acc)
             monitored = train_loss + penalty
             if dev is not None:
-                dev_cost, dev_acc = evaluate(model, loss, X_dev, Y_dev)
+                dev_cost, dev_acc = _evaluate_in_fit(model, loss, X_dev, Y_dev, epoch, lr)
                 if not math.isfinite(dev_cost):
                     raise TrainingDiverged(epoch, lr, dev_cost, f"the dev cost became {dev_cost}")
                 history.dev_cost.append(dev_cost)

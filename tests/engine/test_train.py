@@ -290,3 +290,18 @@ def test_labels_with_nan_are_refused(rng):
     with pytest.raises(ValueError, match="Y contains NaN"):
         fit(binary_model(rng), BinaryCrossEntropy(), SGD(0.1), np.ones((2, 2)),
             np.array([[np.nan], [1.0]]), epochs=1)  # fmt: skip
+
+
+@pytest.mark.parametrize("lr", [1e30, 1e200])
+def test_an_overflowing_output_is_reported_as_a_diverged_run(lr: float) -> None:
+    from deepnotes.data import moons
+    from deepnotes.layers import Dense, ReLU
+    from deepnotes.losses import SoftmaxCrossEntropy
+    from deepnotes.model import Sequential
+    from deepnotes.optim import SGD
+    from deepnotes.train import TrainingDiverged, fit
+
+    X, Y = moons(200, rng=0)
+    model = Sequential([Dense(2, 16, rng=0), ReLU(), Dense(16, 2, rng=1)])
+    with pytest.raises(TrainingDiverged, match=r"diverged at epoch \d+.*smaller one"):
+        fit(model, SoftmaxCrossEntropy(), SGD(lr), X, Y.ravel().astype(int), epochs=20, rng=0)
