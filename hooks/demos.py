@@ -338,10 +338,15 @@ def demo_html(name: str, result: dict[str, Any], image_urls: list[str], element_
             f'alt="{html.escape(figure["alt"])}" width="{int(figure["width"])}" '
             f'height="{int(figure["height"])}" loading="lazy" decoding="async"></figure>'
         )
-    if result["stdout"]:
-        parts.append(f'<pre class="dn-demo__stdout">{html.escape(result["stdout"])}</pre>')
+    if result["stdout"]:  # the same markup as web/src/output.js renders after a run
+        parts.append(
+            '<pre class="dn-demo__stdout" tabindex="0" aria-label="Printed output"><code>'
+            f"{html.escape(result['stdout'])}</code></pre>"
+        )
     for note in result.get("notes", []):
         parts.append(f'<p class="dn-demo__note">{html.escape(note)}</p>')
+    if not result["figures"] and not result["stdout"] and not result.get("notes"):
+        parts.append('<p class="dn-demo__note">The code ran and produced no output.</p>')
     parts.append("</div></div>")
     return "\n".join(parts)
 

@@ -82,7 +82,10 @@ def test_block_has_contract_markup_and_exact_source(built):
     assert shown == DEMO.split("# ---\n\n", 1)[1]
     assert 'data-demo-version="' in block.group(0)
     assert '<div class="language-python highlight"><pre>' in page
-    assert '<pre class="dn-demo__stdout">mean &lt;x&gt; &amp; more: 0.5\n</pre>' in page
+    assert (
+        '<pre class="dn-demo__stdout" tabindex="0" aria-label="Printed output">'
+        "<code>mean &lt;x&gt; &amp; more: 0.5\n</code></pre>"
+    ) in page
     assert "<code>[[demo tiny]]</code>" in page  # markers in code are left alone
 
 
@@ -141,4 +144,4 @@ def test_demos_do_not_leak_state_into_each_other(tmp_path):
     result = _build(project)
     assert result.returncode == 0, result.stderr
     html_text = (project / "site" / "index.html").read_text()
-    assert html_text.count('<pre class="dn-demo__stdout">clean\n</pre>') == 2
+    assert html_text.count("<code>clean\n</code></pre>") == 2
