@@ -73,6 +73,7 @@ test-fast: venv
 	$(PY) -m pytest -q -m "not browser and not pyodide"
 
 test: venv web chromium lint build test-numpy20
+	$(PY) -m deepnotes.quiz validate --site site
 	$(PY) -m pytest -q --cov=deepnotes --cov-report=term:skip-covered
 
 $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
