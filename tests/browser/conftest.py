@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,19 +140,41 @@ def _context(browser: Any, guard: NetworkGuard, **options: Any) -> Any:
     return context
 
 
+def local_sitemap(context: Any, base_url: str) -> None:
+    """Serve sitemap.xml with the test server's URLs instead of ``site_url``'s.
+
+    Material's instant navigation only intercepts links listed in the sitemap; the build lists
+    the deployed URLs (https://.../deepnotes/...), so without this every click would be a full
+    page load here, unlike on the real site.
+    """
+
+    def rewrite(route: Any) -> None:
+        response = route.fetch()
+        xml = response.text()
+        locs = re.findall(r"<loc>(.*?)</loc>", xml)
+        if locs:
+            deployed = min(locs, key=len)  # the home page: the shortest URL
+            xml = xml.replace(f"<loc>{deployed}", f"<loc>{base_url}")
+        route.fulfill(response=response, body=xml)
+
+    context.route(f"{base_url}sitemap.xml", rewrite)
+
+
 @pytest.fixture(scope="session")
-def isolated_context(browser: Any, guard: NetworkGuard) -> Iterator[Any]:
+def isolated_context(browser: Any, guard: NetworkGuard, isolated_url: str) -> Iterator[Any]:
     """A browser context for the isolated server (its HTTP cache is shared by the tests)."""
     context = _context(browser, guard)
+    local_sitemap(context, isolated_url)
     yield context
     context.close()
 
 
 @pytest.fixture(scope="session")
-def plain_context(browser: Any, guard: NetworkGuard) -> Iterator[Any]:
+def plain_context(browser: Any, guard: NetworkGuard, plain_url: str) -> Iterator[Any]:
     """A browser context for the non-isolated server (no service worker, so an opt-in
     coi-serviceworker cannot make it isolated)."""
     context = _context(browser, guard, service_workers="block")
+    local_sitemap(context, plain_url)
     yield context
     context.close()
 

@@ -299,6 +299,8 @@ def test_instant_navigation_keeps_the_python_worker(live: Any) -> None:
         pytest.skip("no other page to navigate to")
     link.dispatch_event("click")  # Material intercepts clicks on internal links (instant nav)
     page.wait_for_function("(url) => location.href !== url", arg=start_url)
+    page.wait_for_function("() => !document.querySelector('.dn-demo:not([data-dn-live])')")
+    assert page.evaluate("() => window.__sameDocument === true"), "instant navigation reloaded"
     page.go_back()
     page.wait_for_function("(url) => location.href === url", arg=start_url)
     demo = LiveDemo(page)
