@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Why a Dense layer before batch norm needs no bias
-# BN subtracts the batch mean of each feature, so a constant b added to every example
-# is subtracted right back out: it changes nothing, and its gradient is zero.
+# BN subtracts the batch mean of each feature, so a constant b added to every
+# example is subtracted right back out: it changes nothing, its gradient is zero.
 
 # %%
 import numpy as np
@@ -22,10 +22,10 @@ output_change = float(np.max(np.abs(out_b - out_b0)))
 print("b is now", model.layers[0].params["b"].round(2))
 print(f"largest change in the BN output: {output_change:.1e}")
 
-dout = rng.standard_normal(out_b.shape)  # any gradient arriving from the layers above
+dout = rng.standard_normal(out_b.shape)  # any gradient coming from above
 model.backward(dout)
 db = model.layers[0].grads["b"]
 dbeta = model.layers[1].grads["beta"]
 max_abs_db = float(np.max(np.abs(db)))
-print(f"largest |db|: {max_abs_db:.1e}  (zero up to rounding: training never moves b)")
+print(f"largest |db|: {max_abs_db:.1e}  (zero up to rounding: b never moves)")
 print("dbeta =", dbeta.round(3), " (BN's own shift does the job)")

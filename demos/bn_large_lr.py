@@ -1,9 +1,9 @@
 # %% [markdown]
 # # Batch norm at a large learning rate
-# Two copies of a 4-hidden-layer ReLU network with the same initial weights, one with a
-# BatchNorm layer between each Dense layer and its ReLU, trained with plain mini-batch
-# gradient descent at the same (large) learning rate. After every epoch we record what
-# each ReLU receives.
+# Two copies of a 4-hidden-layer ReLU network with the same initial weights,
+# one with a BatchNorm layer between each Dense layer and its ReLU, trained with
+# plain mini-batch gradient descent at the same (large) learning rate. After
+# every epoch we record what each ReLU receives.
 
 # %%
 import matplotlib.pyplot as plt
@@ -34,26 +34,28 @@ def make_model(batch_norm):
             layers.append(BatchNorm(width))
         layers.append(ReLU())
         n_in = width
-    return Sequential(layers + [Dense(n_in, 1, rng=rng), Sigmoid()])
+    return Sequential([*layers, Dense(n_in, 1, rng=rng), Sigmoid()])
 
 
 def relu_inputs(model):
     """What each ReLU receives on the whole training set (inference mode)."""
     outputs = list(activations_per_layer(model, X).values())
-    return [outputs[i - 1] for i, layer in enumerate(model.layers) if isinstance(layer, ReLU)]
+    relus = [i for i, layer in enumerate(model.layers) if isinstance(layer, ReLU)]
+    return [outputs[i - 1] for i in relus]  # the output of the layer before each ReLU
 
 
 histories, percentiles = {}, {}
 for name, batch_norm in [("without BN", False), ("with BN", True)]:
     model = make_model(batch_norm)
-    record = [np.percentile(z, [5, 50, 95]) for z in relu_inputs(model)]  # before training
-    trace = [record]
+    trace = [[np.percentile(z, [5, 50, 95]) for z in relu_inputs(model)]]  # before training
 
     def after_epoch(epoch, history, model=model, trace=trace):
         trace.append([np.percentile(z, [5, 50, 95]) for z in relu_inputs(model)])
 
-    histories[name] = fit(model, BinaryCrossEntropy(), SGD(lr), X, Y, epochs=epochs,
-                          batch_size=32, rng=2, callback=after_epoch)
+    histories[name] = fit(
+        model, BinaryCrossEntropy(), SGD(lr), X, Y,
+        epochs=epochs, batch_size=32, rng=2, callback=after_epoch,
+    )  # fmt: skip
     percentiles[name] = np.array(trace)  # (epochs + 1, depth, 3)
 final_cost = {name: h.train_cost[-1] for name, h in histories.items()}
 
@@ -65,14 +67,15 @@ fig.tight_layout()
 
 # %%
 # @alt: A grid of small plots, one row per network and one column per hidden layer, each showing the 5th, 50th and 95th percentiles of that layer's ReLU input over the epochs.
-fig, axes = plt.subplots(2, depth, figsize=(11, 4.6), sharex=True)
-for row, (name, trace) in zip(axes, percentiles.items()):
+fig, axes = plt.subplots(2, depth, figsize=(9, 4.4), sharex=True)
+for row, (name, trace) in zip(axes, percentiles.items(), strict=True):
     for layer, ax in enumerate(row):
-        low, median, high = trace[:, layer, 0], trace[:, layer, 1], trace[:, layer, 2]
-        ax.fill_between(np.arange(len(trace)), low, high, alpha=0.3, label="5-95th percentile")
+        low, median, high = trace[:, layer].T  # (3, epochs + 1)
+        epochs_axis = np.arange(len(trace))
+        ax.fill_between(epochs_axis, low, high, alpha=0.3, label="5-95th percentile")
         ax.plot(median, lw=1.5, label="median")
         ax.axhline(0, color="grey", lw=0.6)
-        ax.set_title(f"{name}, layer {layer + 1}", fontsize=9)
+        ax.set_title(f"{name}, layer {layer + 1}", fontsize=8)
     row[0].set_ylabel("ReLU input")
 for ax in axes[1]:
     ax.set_xlabel("epoch")
@@ -80,5 +83,6 @@ axes[0, 0].legend(fontsize=7)
 fig.tight_layout()
 
 for name, h in histories.items():
-    print(f"{name:11s} final cost {h.train_cost[-1]:.3f}   accuracy {h.train_accuracy[-1]:.1%}")
+    cost, accuracy = h.train_cost[-1], h.train_accuracy[-1]
+    print(f"{name:11s} final cost {cost:.3f}   accuracy {accuracy:.1%}")
 plt.show()

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # The same model in deepnotes
-# A 2-16-16-1 ReLU network with a sigmoid output, He initialization, binary cross-entropy
-# and Adam (lr 0.01), trained for 100 epochs in mini-batches of 64 on 300 moons.
-# The PyTorch and Keras tabs build exactly this model.
+# A 2-16-16-1 ReLU network with a sigmoid output, He initialization, binary
+# cross-entropy and Adam (lr 0.01), trained for 100 epochs in mini-batches of 64
+# on 300 moons. The PyTorch and Keras tabs build exactly this model.
 
 # %%
 import matplotlib.pyplot as plt
@@ -26,7 +26,7 @@ model = Sequential([
     Dense(2, 16, init="he", rng=rng), ReLU(),
     Dense(16, 16, init="he", rng=rng), ReLU(),
     Dense(16, 1, init="he", rng=rng), Sigmoid(),
-])
+])  # fmt: skip
 loss = BinaryCrossEntropy()
 optimizer = Adam(lr=lr)
 
@@ -35,13 +35,15 @@ optimizer = Adam(lr=lr)
 history = fit(model, loss, optimizer, X, Y, epochs=epochs, batch_size=64, rng=1)
 
 print(model.summary())
-print(f"after {epochs} epochs: cost {history.train_cost[-1]:.4f}, "
-      f"accuracy {history.train_accuracy[-1]:.1%}")
+print(
+    f"after {epochs} epochs: cost {history.train_cost[-1]:.4f}, "
+    f"accuracy {history.train_accuracy[-1]:.1%}"
+)
 
 # %%
 # @alt: Left: training cost per epoch on a log scale, falling from about 0.45 after the first epoch to about 0.04. Right: the decision boundary the network learned on the two moons.
-fig, (ax_cost, ax_boundary) = plt.subplots(1, 2, figsize=(10, 3.6))
+fig, (ax_cost, ax_boundary) = plt.subplots(1, 2, figsize=(9, 3.4))
 cost_curves(history, ax=ax_cost, log_scale=True, title="training cost")
-decision_boundary(model, X, Y, ax=ax_boundary, resolution=150, title="decision boundary")
+decision_boundary(model, X, Y, ax=ax_boundary, resolution=150, title="boundary")
 fig.tight_layout()
 plt.show()

@@ -18,9 +18,10 @@ space = {"lr": Param(1e-4, 1.0, "log"), "beta": Param(0.9, 0.999, "1-beta log")}
 
 
 def dev_error(lr, beta):
-    """A stand-in for 'train, then measure the dev error': a valley in log10(lr).
+    """A stand-in for 'train, then measure the dev error'.
 
-    beta_weight = 0 means beta does not matter at all; 1 makes it as important as lr.
+    A valley in log10(lr); beta_weight = 0 means beta does not matter at all,
+    1 makes it as important as lr.
     """
     lr_term = (np.log10(lr) - np.log10(lr_best)) ** 2
     beta_term = (np.log10(1 - beta) + 2) ** 2  # best beta is 0.99
@@ -36,30 +37,32 @@ def miss(result):
     return abs(np.log10(result.best.settings["lr"]) - np.log10(lr_best))
 
 
-# Repeat the random search with 200 seeds: how often does it land closer than the grid?
-random_misses = np.array(
-    [miss(random_search(dev_error, space, budget=budget, rng=s)) for s in range(200)]
-)
+# Repeat the random search with 200 seeds: how often does it beat the grid?
+random_misses = np.array([
+    miss(random_search(dev_error, space, budget=budget, rng=s)) for s in range(200)
+])  # fmt: skip
 random_wins = float(np.mean(random_misses < miss(grid)))
 
 # %%
 # @alt: Two panels over the same map of dev error against learning rate (log axis) and 1 - beta (log axis): left, the grid's points stacked on three vertical lines; right, the random points spread over nine different learning rates; a dashed line marks the best learning rate.
-lr_axis = np.geomspace(10**-4.3, 10**0.3, 200)  # a little wider than the space, to see its edges
+# the map is a little wider than the search space, so its edges show
+lr_axis = np.geomspace(10**-4.3, 10**0.3, 200)
 one_minus_beta_axis = np.geomspace(10**-3.2, 10**-0.8, 100)
 LR, OMB = np.meshgrid(lr_axis, one_minus_beta_axis)
 error_map = dev_error(LR, 1 - OMB)
 
-fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True, layout="constrained")
-for ax, (title, result) in zip(axes, [("Grid search", grid), ("Random search", rand)]):
+fig, axes = plt.subplots(1, 2, figsize=(8.5, 3.6), sharey=True, layout="constrained")
+searches = {"Grid search": grid, "Random search": rand}
+for ax, (title, result) in zip(axes, searches.items(), strict=True):
     mesh = ax.pcolormesh(LR, OMB, error_map, cmap="viridis_r", shading="auto")
     lrs, betas = result.values("lr"), result.values("beta")
     ax.plot(lrs, 1 - betas, "wo", mec="k", ms=7)
-    ax.plot(lrs, np.full_like(lrs, 10**-3.15), "r|", ms=14, mew=2)  # the lrs tried, on the axis
+    # red ticks on the lr axis: the learning rates this search tried
+    ax.plot(lrs, np.full_like(lrs, 10**-3.15), "r|", ms=14, mew=2)
     ax.axvline(lr_best, color="w", ls="--", lw=1)
     best = result.best.settings["lr"]
-    ax.set_title(
-        f"{title}: {len(set(np.round(lrs, 12)))} distinct lrs, best lr = {best:.2g}", fontsize=10
-    )
+    n_distinct = len(set(np.round(lrs, 12)))
+    ax.set_title(f"{title}: {n_distinct} distinct lrs, best lr = {best:.2g}", fontsize=9)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("learning rate")
@@ -76,9 +79,13 @@ ax.set_ylabel("seeds")
 ax.legend()
 fig.tight_layout()
 
-print(f"grid:   {budget} trials, best lr {grid.best.settings['lr']:.3g}, "
-      f"{miss(grid):.2f} decades from {lr_best}")
-print(f"random: {budget} trials, best lr {rand.best.settings['lr']:.3g}, "
-      f"{miss(rand):.2f} decades from {lr_best}")
-print(f"random search lands closer than the grid in {random_wins:.0%} of 200 seeds")
+print(
+    f"grid:   {budget} trials, best lr {grid.best.settings['lr']:.3g}, "
+    f"{miss(grid):.2f} decades from {lr_best}"
+)
+print(
+    f"random: {budget} trials, best lr {rand.best.settings['lr']:.3g}, "
+    f"{miss(rand):.2f} decades from {lr_best}"
+)
+print(f"random search lands closer in {random_wins:.0%} of 200 seeds")
 plt.show()

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Learning-rate decay: the schedules and what they do to the final cost
-# Each schedule from `deepnotes.schedules` is a pure function epoch -> lr. We plot them,
-# then train the same network with Adam from the same lr0 under each.
+# Each schedule from `deepnotes.schedules` is a pure function epoch -> lr.
+# We plot them, then train the same network with Adam from the same lr0 under each.
 
 # %%
 import matplotlib.pyplot as plt
@@ -24,8 +24,8 @@ batch_size = 32  # @param {options: [8, 16, 32, 64]}
 
 plans = {
     "constant": schedules.constant(lr0),
-    f"inverse time (decay_rate={decay_rate})": schedules.inverse_time(lr0, decay_rate),
-    f"exponential (base={base})": schedules.exponential(lr0, base=base),
+    f"inverse time ({decay_rate=})": schedules.inverse_time(lr0, decay_rate),
+    f"exponential ({base=})": schedules.exponential(lr0, base=base),
     "step (halve every 10 epochs)": schedules.step(lr0, factor=0.5, every=10),
 }
 
@@ -45,23 +45,28 @@ X, Y = moons(m=300, noise=0.2, rng=0)
 
 
 def make_model():
-    rng = np.random.default_rng(1)  # the same initial weights for every schedule
-    return Sequential(
-        [Dense(2, 16, rng=rng), ReLU(), Dense(16, 16, rng=rng), ReLU(), Dense(16, 1, rng=rng),
-         Sigmoid()]
-    )
+    rng = np.random.default_rng(1)  # the same initial weights every time
+    return Sequential([
+        Dense(2, 16, rng=rng), ReLU(),
+        Dense(16, 16, rng=rng), ReLU(),
+        Dense(16, 1, rng=rng), Sigmoid(),
+    ])  # fmt: skip
 
 
 histories = {}
 for name, plan in plans.items():
-    histories[name] = fit(make_model(), BinaryCrossEntropy(), Adam(lr=plan), X, Y,
-                          epochs=epochs, batch_size=batch_size, rng=2)
+    optimizer = Adam(lr=plan)  # a schedule instead of a number
+    histories[name] = fit(
+        make_model(), BinaryCrossEntropy(), optimizer, X, Y,
+        epochs=epochs, batch_size=batch_size, rng=2,
+    )  # fmt: skip
 # the end of a noisy curve: average the last 5 epochs
-final_cost = {name: float(np.mean(h.train_cost[-5:])) for name, h in histories.items()}
+final_cost = {name: np.mean(h.train_cost[-5:]) for name, h in histories.items()}
 
 # @alt: Training cost per epoch on a log scale for the four schedules; the constant learning rate keeps bouncing at the end while the decayed ones settle lower.
 fig, ax = plt.subplots(figsize=(7, 3.6))
-cost_curves(histories, ax=ax, log_scale=True, title=f"Adam, lr0 = {lr0}, batch size {batch_size}")
+title = f"Adam, lr0 = {lr0}, batch size {batch_size}"
+cost_curves(histories, ax=ax, log_scale=True, title=title)
 fig.tight_layout()
 
 print("training cost, averaged over the last 5 epochs:")

@@ -26,10 +26,11 @@ X, Y = moons(m=300, noise=0.2, rng=0)
 def make_model():
     """A fresh 2-16-16-1 network; the fixed seed gives every optimizer the same start."""
     rng = np.random.default_rng(1)
-    return Sequential(
-        [Dense(2, 16, rng=rng), ReLU(), Dense(16, 16, rng=rng), ReLU(), Dense(16, 1, rng=rng),
-         Sigmoid()]
-    )
+    return Sequential([
+        Dense(2, 16, rng=rng), ReLU(),
+        Dense(16, 16, rng=rng), ReLU(),
+        Dense(16, 1, rng=rng), Sigmoid(),
+    ])  # fmt: skip
 
 
 optimizers = {
@@ -40,28 +41,31 @@ optimizers = {
 models, histories = {}, {}
 for name, optimizer in optimizers.items():
     models[name] = make_model()
+    # rng=2: every optimizer sees the same mini-batches in the same order
     histories[name] = fit(
         models[name], BinaryCrossEntropy(), optimizer, X, Y,
-        epochs=epochs, batch_size=batch_size, rng=2,  # rng=2: the same mini-batches for all
-    )
+        epochs=epochs, batch_size=batch_size, rng=2,
+    )  # fmt: skip
 final_cost = {name: h.train_cost[-1] for name, h in histories.items()}
 adam_vs_gd = final_cost["Adam"] / final_cost["gradient descent"]
 
 # %%
 # @alt: Training cost per epoch on a log scale for gradient descent, momentum and Adam at the same learning rate; Adam's curve drops much faster and ends far lower.
 fig, ax = plt.subplots(figsize=(7, 3.6))
-cost_curves(histories, ax=ax, log_scale=True, title=f"Same lr = {lr}, batch size {batch_size}")
+title = f"Same lr = {lr}, batch size {batch_size}"
+cost_curves(histories, ax=ax, log_scale=True, title=title)
 fig.tight_layout()
 
 # %%
 # @alt: Three decision boundaries on the moons data, one per optimizer, after the same number of epochs.
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.4))
-for ax, (name, model) in zip(axes, models.items()):
-    decision_boundary(model, X, Y, ax=ax, resolution=120,
-                      title=f"{name}: cost {final_cost[name]:.3f}")
+fig, axes = plt.subplots(1, 3, figsize=(9, 3.2))
+for ax, (name, model) in zip(axes, models.items(), strict=True):
+    title = f"{name}: cost {final_cost[name]:.3f}"
+    decision_boundary(model, X, Y, ax=ax, resolution=120, title=title)
 fig.tight_layout()
 
 for name, h in histories.items():
-    print(f"{name:17s} cost {h.train_cost[-1]:.4f}   accuracy {h.train_accuracy[-1]:.1%}")
+    cost, accuracy = h.train_cost[-1], h.train_accuracy[-1]
+    print(f"{name:17s} cost {cost:.4f}   accuracy {accuracy:.1%}")
 print(f"Adam's final cost / gradient descent's: {adam_vs_gd:.2f}")
 plt.show()

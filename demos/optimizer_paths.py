@@ -10,8 +10,8 @@ import numpy as np
 
 from deepnotes.optim import SGD, Adam, Momentum, RMSprop
 
-# Each optimizer has its own learning rate: for gradient descent and momentum the step is
-# lr * gradient, for RMSprop and Adam it is about lr in each coordinate (different units).
+# Each optimizer has its own learning rate. For gradient descent and momentum the
+# step is lr * gradient; for RMSprop and Adam it is about lr in each coordinate.
 # The defaults are each one's best lr for this bowl and budget (found by a sweep).
 lr_gd = 0.018  # @param {min: 0.001, max: 1, scale: log}
 lr_momentum = 0.05  # @param {min: 0.001, max: 1, scale: log}
@@ -24,9 +24,9 @@ beta2 = 0.999  # @param {options: [0.9, 0.99, 0.999]}
 steps = 60  # @param {min: 5, max: 200, step: 5}
 angle = 0  # @param {min: 0, max: 90, step: 15}
 
-# The bowl: curvatures 1 (flat direction) and 100 (steep direction), rotated by `angle` degrees.
-theta = np.deg2rad(angle)
-rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+# The bowl: curvature 1 along the valley, 100 across it, rotated by `angle` degrees.
+c, s = np.cos(np.deg2rad(angle)), np.sin(np.deg2rad(angle))
+rotation = np.array([[c, -s], [s, c]])
 H = rotation @ np.diag([1.0, 100.0]) @ rotation.T  # (2, 2) Hessian
 w_star = np.zeros(2)
 w_start = np.array([-4.0, 1.5])
@@ -54,10 +54,10 @@ def follow(optimizer):
 
 
 optimizers = {
-    f"Gradient descent (lr={lr_gd})": SGD(lr_gd),
-    f"Momentum (lr={lr_momentum}, beta={beta})": Momentum(lr_momentum, beta=beta),
-    f"RMSprop (lr={lr_rmsprop}, beta={beta_rms})": RMSprop(lr_rmsprop, beta=beta_rms),
-    f"Adam (lr={lr_adam}, beta1={beta1}, beta2={beta2})": Adam(lr_adam, beta1=beta1, beta2=beta2),
+    "Gradient descent": SGD(lr_gd),
+    "Momentum": Momentum(lr_momentum, beta=beta),
+    "RMSprop": RMSprop(lr_rmsprop, beta=beta_rms),
+    "Adam": Adam(lr_adam, beta1=beta1, beta2=beta2),
 }
 paths = {name: follow(opt) for name, opt in optimizers.items()}
 final_cost = {name: cost(path[-1]) for name, path in paths.items()}
@@ -68,17 +68,21 @@ w1, w2 = np.meshgrid(np.linspace(-5, 5, 200), np.linspace(-2.5, 2.5, 120))
 grid = np.stack([w1, w2], axis=-1) - w_star  # (120, 200, 2)
 J = 0.5 * np.einsum("...i,ij,...j->...", grid, H, grid)
 
-fig, axes = plt.subplots(2, 2, figsize=(10, 5.6), sharex=True, sharey=True)
-for ax, (name, path) in zip(axes.flat, paths.items()):
-    ax.contour(w1, w2, J, levels=np.geomspace(0.05, 80, 12), cmap="Greys", linewidths=0.7)
+levels = np.geomspace(0.05, 80, 12)
+fig, axes = plt.subplots(2, 2, figsize=(8, 5), sharex=True, sharey=True)
+for ax, (name, path) in zip(axes.flat, paths.items(), strict=True):
+    ax.contour(w1, w2, J, levels=levels, cmap="Greys", linewidths=0.7)
     ax.plot(path[:, 0], path[:, 1], "o-", color="C3", ms=2.5, lw=1.2)
     ax.plot(*w_star, "k*", ms=10)
-    diverged = cost(path[-1]) > 1e4
-    status = "diverged" if diverged else f"cost after {steps} steps: {final_cost[name]:.1e}"
-    ax.set_title(f"{name}\n{status}", fontsize=9)
+    if final_cost[name] > 1e4:
+        status = "diverged"
+    else:
+        status = f"cost after {steps} steps: {final_cost[name]:.1e}"
+    ax.set_title(f"{optimizers[name]!r}\n{status}", fontsize=8)
     ax.set_xlim(-5, 5)
     ax.set_ylim(-2.5, 2.5)
-fig.suptitle(f"Same start, {steps} steps each" + (f", bowl rotated by {angle} degrees" if angle else ""))
+rotated = f", bowl rotated by {angle} degrees" if angle else ""
+fig.suptitle(f"Same start, {steps} steps each{rotated}")
 fig.tight_layout()
 
 # %%
@@ -93,5 +97,5 @@ fig.tight_layout()
 
 print(f"cost after {steps} steps (it starts at {cost(w_start):.0f}):")
 for name, value in final_cost.items():
-    print(f"  {value:9.2e}  {name}")
+    print(f"  {value:9.2e}  {optimizers[name]!r}")
 plt.show()

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Race your own optimizer against Adam
-# `MyOptimizer` only needs a `step(params, grads)` method that changes the arrays of
-# `params` in place. Edit it, run, and compare the curves.
+# `MyOptimizer` only needs a `step(params, grads)` method that changes the
+# arrays of `params` in place. Edit it, run, and compare the curves.
 
 # %%
 import matplotlib.pyplot as plt
@@ -25,7 +25,7 @@ class MyOptimizer:
 
     def __init__(self, lr=0.01, beta1=0.9, beta2=0.99):
         self.lr, self.beta1, self.beta2 = lr, beta1, beta2
-        self.m = {}  # one momentum array per parameter key, created on first use
+        self.m = {}  # one momentum array per parameter, created on first use
 
     def step(self, params, grads):
         for key, W in params.items():
@@ -45,23 +45,25 @@ X, Y = moons(m=300, noise=0.2, rng=0)
 
 def make_model():
     rng = np.random.default_rng(1)  # both racers start from the same weights
-    return Sequential(
-        [Dense(2, 16, rng=rng), ReLU(), Dense(16, 16, rng=rng), ReLU(), Dense(16, 1, rng=rng),
-         Sigmoid()]
-    )
+    return Sequential([
+        Dense(2, 16, rng=rng), ReLU(),
+        Dense(16, 16, rng=rng), ReLU(),
+        Dense(16, 1, rng=rng), Sigmoid(),
+    ])  # fmt: skip
 
 
 racers = {"Adam": Adam(lr=lr_adam), "MyOptimizer": MyOptimizer()}
-histories = {
-    name: fit(make_model(), BinaryCrossEntropy(), optimizer, X, Y,
-              epochs=epochs, batch_size=64, rng=2)  # rng=2: the same mini-batches
-    for name, optimizer in racers.items()
-}
+histories = {}
+for name, optimizer in racers.items():  # rng=2: both see the same mini-batches
+    histories[name] = fit(
+        make_model(), BinaryCrossEntropy(), optimizer, X, Y,
+        epochs=epochs, batch_size=64, rng=2,
+    )  # fmt: skip
 final_cost = {name: h.train_cost[-1] for name, h in histories.items()}
 
 # @alt: Training cost per epoch on a log scale for Adam and for the reader's optimizer.
 fig, ax = plt.subplots(figsize=(7, 3.6))
-cost_curves(histories, ax=ax, log_scale=True, title="Adam vs MyOptimizer on the moons")
+cost_curves(histories, ax=ax, log_scale=True, title="Adam vs MyOptimizer")
 fig.tight_layout()
 
 for name, cost in final_cost.items():
