@@ -77,18 +77,17 @@ axes[1, 0].set_ylabel("||dA||")
 axes[0, 0].legend(fontsize=8)
 fig.tight_layout()
 
-print(f"{'':12} activation std    ||dA||            ||dW|| over all layers")
-print(f"{'':12} layer 1 -> {depth:<6} layer 1 -> {depth:<6} smallest  largest")
+span = f"layer 1 -> {depth}"
+print(f"{'':13}{'activation std':<16}{'||dA||':<16}||dW||")
+print(f"{'':13}{span:<16}{span:<16}min .. max")
 for act in ["Tanh", "ReLU"]:
     for init in inits:
-        stds, dA_norms, dW_norms = results[(act, init)]
+        stds, dA, dW = results[(act, init)]
         print(
-            f"{act:>4} {init:>7} {stds[0]:.0e} {stds[-1]:.0e}   {dA_norms[0]:.0e} "
-            f"{dA_norms[-1]:.0e}   {dW_norms.min():.0e}  {dW_norms.max():.0e}"
+            f"{act:>4} {init:>7} {stds[0]:.0e} -> {stds[-1]:.0e}  {dA[0]:.0e} -> {dA[-1]:.0e}  "
+            f"{dW.min():.0e} .. {dW.max():.0e}"
         )
-    stds, dA_norms, dW_norms = zeros[act]
-    print(
-        f"{act:>4}   zeros: every activation std {stds.max():.0f}, every hidden ||dW|| "
-        f"{dW_norms.max():.0f}: only the output layer's bias can learn"
-    )
+    stds, dA, dW = zeros[act]
+    print(f"{act:>4}   zeros all activations {stds.max():.0f}, all hidden dW {dW.max():.0f}")
+print("(zeros: only the output layer's bias can learn)")
 plt.show()

@@ -50,10 +50,18 @@ for init, colour in zip(inits, ["0.5", "C3", "C1", "C0"], strict=True):
         color=colour,
         lw=2,
         ls="--" if init == "zeros" else "-",
+        zorder=3 if init == "zeros" else 2,  # on top of "random", which it hides otherwise
         label=label,
     )
 ax.axhline(np.log(2), color="grey", ls=":", lw=1)
-ax.text(0, np.log(2), " ln 2 = 0.69: always predicting 1/2", va="top", fontsize=8)
+ax.text(
+    epochs,
+    np.log(2) - 0.01,
+    "ln 2 = 0.69: always predicting 1/2 ",
+    ha="right",
+    va="top",
+    fontsize=8,
+)
 ax.set_xlabel("epoch")
 ax.set_ylabel("training cost")
 ax.set_title(
