@@ -45,15 +45,16 @@ loss = BinaryCrossEntropy()
 correct = gradient_check_report(build(), loss, X, Y, eps=eps)
 buggy = gradient_check_report(build(bug_at=buggy_layer), loss, X, Y, eps=eps)
 
-print("Correct network")
-print(correct)
-print()
-print(f"Network with the bug in layer {buggy_layer}")
-print(buggy)
-print()
 print(
-    f"Worst parameter: {buggy.worst.name} -> look at the backward pass of layer "
-    f"{buggy.worst.name.split('.')[0]} ({build(buggy_layer).layers[buggy_layer]!r})"
+    f"Correct network: overall relative error {correct.relative_error:.1e} ({correct.verdict}); "
+    f"largest {correct.worst.name} {correct.worst.relative_error:.1e} ({correct.worst.verdict})"
+)
+print(f"\nNetwork with the bug in layer {buggy_layer}:")
+print(buggy)
+suspect = int(buggy.worst.name.split(".")[0])  # "2.W" -> layer 2
+print(
+    f"Worst: {buggy.worst.name} -> read the backward pass of layer {suspect}, "
+    f"a {type(build(buggy_layer).layers[suspect]).__name__}"
 )
 
 # %%
