@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import signal
 import sys
 import threading
 from dataclasses import dataclass
@@ -137,6 +138,11 @@ def start_server(
     return RunningServer(f"http://{bound_host}:{bound_port}/", server, thread)
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """`kill` stops the server as cleanly as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -156,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     isolated = "cross-origin isolated" if not args.no_isolation else "NOT isolated"
     print(f"Serving {args.root} on http://{args.host}:{args.port}/ ({isolated}); Ctrl-C stops")
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
