@@ -5,6 +5,8 @@
 # The workflow: set `keep_prob = 1`, check, then turn dropout back on and train.
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -40,7 +42,7 @@ try:
     print(f"check with keep_prob = {keep_prob}: relative error {error:.1e}")
 except ValueError as why:
     refusal = why
-    print(f"refused: {why}\n")
+    print(textwrap.fill(f"refused: {why}", width=78), end="\n\n")
 
 # Why: the same parameters, evaluated again and again, give different costs ...
 costs_on = [loss.forward(model.forward(X_check, training=True), Y_check) for _ in range(40)]
@@ -50,11 +52,9 @@ cost_off = loss.forward(model.forward(X_check, training=False), Y_check)  # drop
 model.backward(loss.backward())
 typical_gradient = np.mean([np.abs(g).mean() for g in model.gradients().values()])
 signal = 2 * eps * typical_gradient
-print(f"same parameters, 40 forward passes with dropout on: the cost varies by {spread_on:.1e}")
-print(
-    f"a nudge of eps = {eps:g} changes the cost by about {signal:.0e}: "
-    f"the masks' noise is {spread_on / signal:.0e} times larger\n"
-)
+print(f"same parameters, 40 passes with dropout on: the cost varies by {spread_on:.1e}")
+print(f"a nudge of eps = {eps:g} changes the cost by about {signal:.0e}:")
+print(f"the masks' noise is {spread_on / signal:.0e} times larger than the signal\n")
 
 # 2. The workflow: dropout off, check, dropout on again.
 dropouts = [layer for layer in model.layers if isinstance(layer, Dropout)]

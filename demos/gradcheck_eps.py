@@ -106,12 +106,9 @@ ax2.legend(fontsize=8)
 ax2.invert_xaxis()
 fig.tight_layout()
 
-print(
-    f"float64 check: smallest error {errors.min():.1e} at eps = {best:.0e}; "
-    f"at eps = 1e-7: {errors[np.argmin(abs(eps_values - course_eps))]:.1e}"
-)
-print(
-    f"float32 by hand: smallest error {by_hand['float32'].min():.1e} at eps = {best32:.0e}; "
-    f"at eps = 1e-7: {by_hand['float32'][np.argmin(abs(eps_values - course_eps))]:.1e}"
-)
+at_course = np.argmin(abs(eps_values - course_eps))
+print(f"float64 check:   smallest error {errors.min():.1e} at eps = {best:.0e}")
+print(f"                 at the course's eps = 1e-7: {errors[at_course]:.1e}")
+print(f"float32 by hand: smallest error {by_hand['float32'].min():.1e} at eps = {best32:.0e}")
+print(f"                 at the course's eps = 1e-7: {by_hand['float32'][at_course]:.1e}")
 plt.show()

@@ -17,7 +17,7 @@ from deepnotes.train import fit
 
 activation = "relu"  # @param {options: ["relu", "tanh"]}
 depth = 10  # @param {min: 1, max: 20, step: 1}
-width = 32  # @param {min: 4, max: 128, step: 4}
+width = 16  # @param {min: 4, max: 128, step: 4}
 lr = 0.05  # @param {min: 0.001, max: 1, scale: log}
 epochs = 150  # @param {min: 50, max: 1000, step: 50}
 inits = ["zeros", "random", "xavier", "he"]
@@ -53,15 +53,7 @@ for init, colour in zip(inits, ["0.5", "C3", "C1", "C0"], strict=True):
         zorder=3 if init == "zeros" else 2,  # on top of "random", which it hides otherwise
         label=label,
     )
-ax.axhline(np.log(2), color="grey", ls=":", lw=1)
-ax.text(
-    epochs,
-    np.log(2) - 0.01,
-    "ln 2 = 0.69: always predicting 1/2 ",
-    ha="right",
-    va="top",
-    fontsize=8,
-)
+ax.axhline(np.log(2), color="grey", ls=":", lw=1, label="ln 2: always predicting 1/2")
 ax.set_xlabel("epoch")
 ax.set_ylabel("training cost")
 ax.set_title(
