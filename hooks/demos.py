@@ -71,6 +71,7 @@ MARKER_MD = re.compile(r"^[ \t]*\[\[demo[ \t]+([^\]\s]+)[ \t]*\]\][ \t]*$", re.M
 MARKER_HTML = re.compile(r"<p>\[\[demo[ \t]+([^\]\s<]+)[ \t]*\]\]</p>")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TIMEOUT_S = 300
+CACHE_DAYS = 3  # cached results unused for this long are deleted
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 # tools/demo_runner.py: a warmed-up interpreter that forks once per demo (see its docstring).
@@ -260,6 +261,17 @@ def run_demos(jobs: list[tuple[str, str]]) -> list[dict[str, Any]]:
             server.close()
 
 
+def prune_cache(cache_dir: Path, max_age_days: float = CACHE_DAYS) -> int:
+    """Delete cached results unused for ``max_age_days`` (an edited engine leaves many behind)."""
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    for path in cache_dir.glob("*.json"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def render_demos(
     names: dict[str, list[str]], demos_dir: Path, cache_dir: Path
 ) -> dict[str, dict[str, Any]]:
@@ -276,6 +288,7 @@ def render_demos(
             )
     engine, versions = _engine_digest(), _versions()
     cache_dir.mkdir(parents=True, exist_ok=True)
+    prune_cache(cache_dir)
     results: dict[str, dict[str, Any]] = {}
     todo: list[tuple[str, str, Path]] = []
     for name in sorted(names):
@@ -283,6 +296,7 @@ def render_demos(
         cached = cache_dir / f"{cache_key(source, engine, versions)}.json"
         if cached.exists():
             results[name] = {**json.loads(cached.read_text(encoding="utf-8")), "source": source}
+            os.utime(cached)  # still in use: keep it out of the pruning below
         else:
             todo.append((name, source, cached))
     if todo:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import importlib.util
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -145,3 +148,16 @@ def test_demos_do_not_leak_state_into_each_other(tmp_path):
     assert result.returncode == 0, result.stderr
     html_text = (project / "site" / "index.html").read_text()
     assert html_text.count("<code>clean\n</code></pre>") == 2
+
+
+def test_cache_pruning_keeps_recent_results(tmp_path):
+    spec = importlib.util.spec_from_file_location("demos_hook", REPO / "hooks" / "demos.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text("{}")
+    new.write_text("{}")
+    week_ago = time.time() - 7 * 86400
+    os.utime(old, (week_ago, week_ago))
+    assert hook.prune_cache(tmp_path) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["new.json"]
