@@ -52,13 +52,9 @@ ax2.legend(fontsize=8)
 fig.tight_layout()
 
 window = 1 / (1 - beta)
-print(
-    f"beta = {beta}: window about {window:.0f} steps; "
-    f"beta^(1/(1-beta)) = {beta**window:.3f} (1/e = {np.exp(-1):.3f})"
-)
+print(f"beta = {beta}: window 1/(1-beta) = {window:.0f} steps")
+print(f"beta^(1/(1-beta)) = {beta**window:.3f}, close to 1/e = {np.exp(-1):.3f}")
+print("uncorrected average of ones (= 1 - beta^t) and corrected one:")
 for t in [1, 2, 5, int(window), int(3 * window)]:
-    print(
-        f"t = {t:4d}: uncorrected average of ones = {total_weight[beta][t - 1]:.3f} "
-        f"(= 1 - beta^t), corrected = {corrected[beta][t - 1]:.3f}"
-    )
+    print(f"  t = {t:4d}: {total_weight[beta][t - 1]:.3f}   {corrected[beta][t - 1]:.3f}")
 plt.show()

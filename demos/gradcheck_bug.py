@@ -45,10 +45,9 @@ loss = BinaryCrossEntropy()
 correct = gradient_check_report(build(), loss, X, Y, eps=eps)
 buggy = gradient_check_report(build(bug_at=buggy_layer), loss, X, Y, eps=eps)
 
-print(
-    f"Correct network: overall relative error {correct.relative_error:.1e} ({correct.verdict}); "
-    f"largest {correct.worst.name} {correct.worst.relative_error:.1e} ({correct.worst.verdict})"
-)
+print(f"Correct network: relative error {correct.relative_error:.1e} ({correct.verdict})")
+worst = correct.worst
+print(f"  its largest, {worst.name}: {worst.relative_error:.1e} ({worst.verdict})")
 print(f"\nNetwork with the bug in layer {buggy_layer}:")
 print(buggy)
 suspect = int(buggy.worst.name.split(".")[0])  # "2.W" -> layer 2

@@ -42,7 +42,7 @@ try:
     print(f"check with keep_prob = {keep_prob}: relative error {error:.1e}")
 except ValueError as why:
     refusal = why
-    print(textwrap.fill(f"refused: {why}", width=78), end="\n\n")
+    print(textwrap.fill(f"refused: {why}", width=64), end="\n\n")
 
 # Why: the same parameters, evaluated again and again, give different costs ...
 costs_on = [loss.forward(model.forward(X_check, training=True), Y_check) for _ in range(40)]
@@ -52,7 +52,7 @@ cost_off = loss.forward(model.forward(X_check, training=False), Y_check)  # drop
 model.backward(loss.backward())
 typical_gradient = np.mean([np.abs(g).mean() for g in model.gradients().values()])
 signal = 2 * eps * typical_gradient
-print(f"same parameters, 40 passes with dropout on: the cost varies by {spread_on:.1e}")
+print(f"same parameters, 40 passes with dropout on: J varies by {spread_on:.1e}")
 print(f"a nudge of eps = {eps:g} changes the cost by about {signal:.0e}:")
 print(f"the masks' noise is {spread_on / signal:.0e} times larger than the signal\n")
 
@@ -61,7 +61,7 @@ dropouts = [layer for layer in model.layers if isinstance(layer, Dropout)]
 for layer in dropouts:
     layer.keep_prob = 1.0
 error = gradient_check(model, loss, X_check, Y_check, eps=eps)
-print(f"check with keep_prob = 1: relative error {error:.1e} (backprop is right)")
+print(f"check with keep_prob = 1: relative error {error:.1e} (right)")
 for layer in dropouts:
     layer.keep_prob = keep_prob
 history = fit(model, loss, Adam(lr=0.01), X, Y, epochs=100, batch_size=64, rng=rng)

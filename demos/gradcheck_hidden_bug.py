@@ -64,10 +64,8 @@ print(f"bug, relative error at initialization: {bug[0]:.1e}")
 print(f"bug, relative error after {epochs} epochs: {bug[max(bug)]:.1e}")
 print(f"correct, largest relative error seen: {max(runs['correct Tanh']['checked'].values()):.1e}")
 a_init, a_trained = runs["ForgetfulTanh (bug)"]["mean |a|"]
-print(
-    f"mean |tanh(z)| of the hidden units: {a_init:.4f} at initialization, "
-    f"{a_trained:.2f} after training"
-)
+print(f"mean |tanh(z)| of the hidden units: {a_init:.4f} at initialization,")
+print(f"{a_trained:.2f} after training")
 
 # %%
 # @alt: Left, the gradient check's relative error against the training epoch on a log scale. The correct network stays far below 1e-7 throughout. The network with the forgetful tanh starts in the look-closer band, a few times 1e-6 at initialization, and climbs by orders of magnitude to around 1e-1 as training makes its weights grow. Right, the training cost: the correct network learns the circles, the buggy one stays flat at about 0.69.

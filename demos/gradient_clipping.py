@@ -82,8 +82,6 @@ fig.tight_layout()
 
 for name, (costs, norms, stopped) in runs.items():
     end = f"stopped at step {len(costs)}: {stopped}" if stopped else "finished"
-    print(
-        f"{name:>14}: first gradient norm {norms[0]:.0f}, largest {max(norms):.0f}, "
-        f"last costs {np.mean(costs[-7:]):.3f} ({end})"
-    )
+    print(f"{name}: gradient norm {norms[0]:.0f} at the start, {max(norms):.0f} at most")
+    print(f"  mean cost of the last 7 batches {np.mean(costs[-7:]):.3f} ({end})")
 plt.show()

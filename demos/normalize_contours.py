@@ -125,8 +125,6 @@ fig.tight_layout()
 for name in runs:
     print(f"{name:>13}: {steps[name] or f'> {max_steps}'} steps to reach the tolerance")
 if steps["raw"] and steps["standardized"]:
-    print(
-        f"raw / standardized = {steps['raw'] / steps['standardized']:.0f}x more steps "
-        f"(condition number of the raw problem: about scale^2 = {scale**2:.0f})"
-    )
+    print(f"raw / standardized = {steps['raw'] / steps['standardized']:.0f}x more steps")
+    print(f"(condition number of the raw problem: about scale^2 = {scale**2:.0f})")
 plt.show()

@@ -81,7 +81,7 @@ print(f"dev accuracy, standardized with its own statistics:      {acc_wrong:.1%}
 one = X_dev[:1]
 p_wrong = model.predict(Standardizer().fit_transform(one))[0, 0]
 p_right = model.predict(scaler.transform(one))[0, 0]
-print(f"one example {np.round(one[0], 1)}, standardized with its own statistics: ", end="")
-print(f"{Standardizer().fit_transform(one)[0]} -> p = {p_wrong:.2f}")
-print(f"the same example with the training statistics -> p = {p_right:.2f}")
+print(f"one example {np.round(one[0], 1)}, standardized ...")
+print(f"  with its own statistics: {Standardizer().fit_transform(one)[0]} -> p = {p_wrong:.2f}")
+print(f"  with the training statistics -> p = {p_right:.2f}")
 plt.show()
