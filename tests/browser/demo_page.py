@@ -120,6 +120,9 @@ class LiveDemo:
         return self.page.evaluate("() => window.deepnotes.runtime.state")
 
     def wait_runtime_ready(self, timeout_ms: float = COLD_TIMEOUT_MS) -> None:
+        """Wait until Python is loaded; fail with the runtime's own message if it could not."""
         self.page.wait_for_function(
-            "() => window.deepnotes.runtime.state === 'ready'", timeout=timeout_ms
+            "() => ['ready', 'failed'].includes(window.deepnotes.runtime.state)", timeout=timeout_ms
         )
+        failure = self.page.evaluate("() => window.deepnotes.runtime.failure")
+        assert failure is None, f"Python could not be loaded: {failure}"
