@@ -1,9 +1,10 @@
 # %% [markdown]
 # # Data augmentation on circles
-# On the *circles* data set the label depends only on the distance from the centre, so
-# rotating a point about the centre never changes its label. We train the same network on
-# `n_train` points as they are, and on the same points plus `copies` augmented copies of
-# each: rotated by a random angle (if `rotate`) and moved by a little Gaussian `jitter`.
+# On the *circles* data set the label depends only on the distance from the
+# centre, so rotating a point about the centre never changes its label. We train
+# the same network on `n_train` points as they are, and on the same points plus
+# `copies` augmented copies of each: rotated by a random angle (if `rotate`) and
+# moved by a little Gaussian `jitter`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -26,7 +27,8 @@ rng = np.random.default_rng(2)
 X_train, Y_train = data.circles(n_train, noise=0.1, rng=rng)
 X_dev, Y_dev = data.circles(1000, noise=0.1, rng=rng)
 
-# Augmented training set: the originals plus `copies` transformed copies of all of them.
+# Augmented training set: the originals plus `copies` transformed copies of all
+# of them.
 X_parts, Y_parts = [X_train], [Y_train]
 for _ in range(copies):
     angle = rng.uniform(0, 360) if rotate else 0.0  # one random angle per copy

@@ -1,11 +1,14 @@
 # %% [markdown]
 # # Underfit, just right, overfit
-# Three networks of growing capacity learn the same `n_train` noisy half-moon points:
-# logistic regression (no hidden layer), one hidden layer of 16 units with a touch of L2, and
-# two hidden layers of 64 units trained to fit every point. Each panel's title gives the
-# training and dev errors and what `deepnotes.diagnose` makes of them.
+# Three networks of growing capacity learn the same `n_train` noisy half-moon
+# points: logistic regression (no hidden layer), one hidden layer of 16 units
+# with a touch of L2, and two hidden layers of 64 units trained to fit every
+# point. Each panel's title gives the training and dev errors and what
+# `deepnotes.diagnose` makes of them.
 
 # %%
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -23,8 +26,9 @@ rng = np.random.default_rng(0)
 
 X_train, Y_train = data.moons(n_train, noise=noise, rng=rng)
 X_dev, Y_dev = data.moons(1000, noise=noise, rng=rng)
-# Bayes error of these moons (the best any classifier can do), computed once from the known
-# generating process by numerical integration over the half-circles.
+# Bayes error of these moons (the best any classifier can do), computed once
+# from the known generating process by numerical integration over the
+# half-circles.
 BAYES_ERROR = {0.2: 0.028, 0.25: 0.056, 0.3: 0.087, 0.35: 0.114}[noise]
 
 
@@ -37,7 +41,8 @@ def network(hidden, rng):
     return Sequential([*layers, Dense(n_in, 1, rng=rng), Sigmoid()])
 
 
-# name: (hidden layer widths, lambd). Each network gets its own seeded generator.
+# name: (hidden layer widths, lambd). Each network gets its own seeded
+# generator.
 candidates = {
     "logistic regression": ((), 0.0),
     "16 hidden units, L2 (lambd=1)": ((16,), 1.0),
@@ -69,5 +74,6 @@ fig.tight_layout()
 
 for name, d in results.items():
     print(f"== {name}")
-    print(d)
+    for line in str(d).splitlines():  # the diagnosis, wrapped to fit the page
+        print(textwrap.fill(line, 76, subsequent_indent="        "))
 plt.show()

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Error against capacity
-# Networks with two hidden layers of `width` units each, for widths from 2 to 64, are trained
-# the same way on the same `n_train` noisy half-moon points, without regularization. We
-# record the training and dev error of each.
+# Networks with two hidden layers of `width` units each, for widths from 2 to
+# 64, are trained the same way on the same `n_train` noisy half-moon points,
+# without regularization. We record the training and dev error of each.
 
 # %%
 import matplotlib.pyplot as plt

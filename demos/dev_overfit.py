@@ -1,10 +1,11 @@
 # %% [markdown]
 # # Picking the best on dev overstates it
-# A small random search: `n_candidates` networks with randomly drawn width, learning rate
-# and L2 strength are trained on the same 200 examples. Each candidate's true accuracy is
-# measured on 5,000 fresh examples. Then we play the selection game many times: draw a dev
-# set of `dev_size` examples, keep the candidate with the best dev accuracy, and compare its
-# dev score with its true score.
+# A small random search: `n_candidates` networks with randomly drawn width,
+# learning rate and L2 strength are trained on the same 200 examples. Each
+# candidate's true accuracy is measured on 5,000 fresh examples. Then we play
+# the selection game many times: draw a dev set of `dev_size` examples, keep the
+# candidate with the best dev accuracy, and compare its dev score with its true
+# score.
 
 # %%
 import matplotlib.pyplot as plt
@@ -26,7 +27,8 @@ rng = np.random.default_rng(7)
 X_train, Y_train = data.moons(200, noise=0.3, rng=rng)
 X_pool, Y_pool = data.moons(5000, noise=0.3, rng=rng)  # dev sets are drawn from here
 
-# The random search: each candidate gets its own width, learning rate and lambda.
+# The random search: each candidate gets its own width, learning rate and
+# lambda.
 hidden_units = np.rint(log_uniform(4, 64, n_candidates, rng=rng)).astype(int)
 learning_rates = log_uniform(1e-2, 1e-1, n_candidates, rng=rng)
 lambdas = log_uniform(1e-3, 1.0, n_candidates, rng=rng)

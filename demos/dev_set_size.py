@@ -1,8 +1,9 @@
 # %% [markdown]
 # # How many dev examples do you need?
-# A model with true error `true_error` is measured on many random dev sets of each size.
-# Left: how much the measured error wobbles. Right: how often a dev set ranks it ahead of a
-# model that is worse by `gap`. Last: the split sizes `deepnotes.data.split` gives.
+# A model with true error `true_error` is measured on many random dev sets of
+# each size. Left: how much the measured error wobbles. Right: how often a dev
+# set ranks it ahead of a model that is worse by `gap`. Last: the split sizes
+# `deepnotes.data.split` gives.
 
 # %%
 import math
@@ -20,14 +21,15 @@ rng = np.random.default_rng(0)
 dev_sizes = np.array([100, 300, 1_000, 3_000, 10_000, 30_000])
 sizes = dev_sizes[:, None]  # (6, 1): one row per dev-set size
 
-# Each dev example is misclassified with probability true_error, so the number of
-# mistakes on n examples is binomial. measured[i, k] = error measured on dev set k of size i.
+# Each dev example is misclassified with probability true_error, so the number
+# of mistakes on n examples is binomial. measured[i, k] = error measured on dev
+# set k of size i.
 measured = rng.binomial(sizes, true_error, (len(dev_sizes), n_dev_sets)) / sizes
 standard_error = np.sqrt(true_error * (1 - true_error) / dev_sizes)
 spread = measured.std(axis=1)  # the wobble we observe, one value per size
 
-# A second model that is worse by `gap`, measured on its own dev sets. How often does
-# the dev set rank the better model first? (Ties count as half right.)
+# A second model that is worse by `gap`, measured on its own dev sets. How often
+# does the dev set rank the better model first? (Ties count as half right.)
 worse = rng.binomial(sizes, true_error + gap, (len(dev_sizes), n_dev_sets)) / sizes
 p_correct = np.mean(measured < worse, axis=1) + 0.5 * np.mean(measured == worse, axis=1)
 se_difference = np.sqrt(
@@ -66,15 +68,15 @@ print("dev size   standard error   observed spread   P(correct ranking)")
 for n, se, s, p in zip(dev_sizes, standard_error, spread, p_correct, strict=True):
     print(f"{n:8,d}   {se:14.2%}   {s:15.2%}   {p:18.2f}")
 
-# The same rules of thumb with deepnotes.data.split (only the sizes matter here).
+# The same rules of thumb with deepnotes.data.split (only the sizes matter
+# here).
 print()
 for m, fractions in [(1_000, (0.6, 0.2, 0.2)), (1_000_000, (0.98, 0.01, 0.01))]:
     X, Y = np.zeros((m, 1)), np.zeros((m, 1))
     parts = data.split(X, Y, fractions, rng=rng)
     train_size, dev_size, test_size = (len(part_Y) for _, part_Y in parts)
     dev_se = math.sqrt(true_error * (1 - true_error) / dev_size)
-    print(
-        f"m = {m:>9,d}, split {fractions}: train {train_size:,}, dev {dev_size:,}, "
-        f"test {test_size:,} -> dev standard error {dev_se:.2%}"
-    )
+    print(f"m = {m:,} examples, split {fractions}:")
+    print(f"   train {train_size:,}, dev {dev_size:,}, test {test_size:,}")
+    print(f"   standard error of the dev error: {dev_se:.2%}")
 plt.show()

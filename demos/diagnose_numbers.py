@@ -1,9 +1,10 @@
 # %% [markdown]
 # # Diagnose your own numbers
-# Put in your model's training and dev error and the best achievable error (Bayes error, or
-# human-level error as its estimate), all as fractions: 0.08 for 8%. `deepnotes.diagnose`
-# splits the dev error into its parts and says what the basic recipe would try next. The
-# figure compares your model with the four classic cases.
+# Put in your model's training and dev error and the best achievable error
+# (Bayes error, or human-level error as its estimate), all as fractions: 0.08
+# for 8%. `deepnotes.diagnose` splits the dev error into its parts and says what
+# the basic recipe would try next. The figure compares your model with the four
+# classic cases.
 
 # %%
 import matplotlib.pyplot as plt

@@ -1,8 +1,9 @@
 # %% [markdown]
 # # Web cats, app cats
-# The "web" data are two noisy half-moons. The "app" data follow the same labelling rule but
-# are seen through another camera: rotated by `shift_degrees` and noisier. A network trained
-# on web data is measured on a held-out web set (the *train-dev* set) and on app data.
+# The "web" data are two noisy half-moons. The "app" data follow the same
+# labelling rule but are seen through another camera: rotated by `shift_degrees`
+# and noisier. A network trained on web data is measured on a held-out web set
+# (the *train-dev* set) and on app data.
 
 # %%
 import matplotlib.pyplot as plt

@@ -1,8 +1,9 @@
 # %% [markdown]
 # # Dropout: turn down keep_prob
-# The overfitting network of the L2 demo (two hidden layers of 64 units, 120 noisy
-# half-moon points), now with a `Dropout` layer after each hidden layer. It is trained from
-# the same initial weights with `keep_prob = 1` (no dropout) and with your `keep_prob`.
+# The overfitting network of the L2 demo (two hidden layers of 64 units, 120
+# noisy half-moon points), now with a `Dropout` layer after each hidden layer.
+# It is trained from the same initial weights with `keep_prob = 1` (no dropout)
+# and with your `keep_prob`.
 
 # %%
 import matplotlib.pyplot as plt

@@ -1,8 +1,9 @@
 # %% [markdown]
 # # What dropout does to one layer
-# A batch of 30 examples goes through a hidden layer of 20 ReLU units and then through
-# `Dropout(keep_prob)`, three times in training mode and once in test mode. We look at the
-# masks, and at the average activation with and without the division by `keep_prob`.
+# A batch of 30 examples goes through a hidden layer of 20 ReLU units and then
+# through `Dropout(keep_prob)`, three times in training mode and once in test
+# mode. We look at the masks, and at the average activation with and without the
+# division by `keep_prob`.
 
 # %%
 import matplotlib.pyplot as plt
@@ -25,8 +26,9 @@ for _ in range(3):
     drop.forward(a, training=True)
     masks.append(drop.mask.copy())  # (30, 20) True = kept
 
-# Average over many training passes: inverted dropout (what the layer returns) and the
-# plain mask without the division (what the notes' test-time scaling compensates for).
+# Average over many training passes: inverted dropout (what the layer returns)
+# and the plain mask without the division (what the notes' test-time scaling
+# compensates for).
 inverted_sum = np.zeros_like(a)
 plain_sum = np.zeros_like(a)
 for _ in range(n_passes):
@@ -55,13 +57,10 @@ axes[3].set_title(f"keep_prob = {keep_prob:g}, {n_passes} passes", fontsize=10)
 axes[3].tick_params(axis="x", labelsize=8)
 fig.tight_layout()
 
-print(
-    f"fraction of units kept in the three passes: {kept_fraction:.1%} (keep_prob = {keep_prob:g})"
-)
-print(f"mean activation at test time (no dropout, no scaling): {test_mean:.4f}")
-print(f"mean during training, inverted dropout (a*d/keep_prob): {inverted_mean:.4f}")
-print(
-    f"mean during training, without the division (a*d):      {plain_mean:.4f}"
-    f" = {plain_mean / test_mean:.3f} x the test-time mean"
-)
+print(f"units kept in the three passes: {kept_fraction:.1%} (keep_prob {keep_prob:g})")
+print("mean activation")
+print(f"   at test time (no dropout, no scaling):   {test_mean:.4f}")
+print(f"   training, inverted dropout (a*d/p):      {inverted_mean:.4f}")
+print(f"   training, without the division (a*d):    {plain_mean:.4f}", end="")
+print(f" = {plain_mean / test_mean:.3f} x test time")
 plt.show()

@@ -1,9 +1,10 @@
 # %% [markdown]
 # # Early stopping
-# The overfitting network (two hidden layers of 64 units, 120 noisy half-moon points) is
-# trained for `epochs` epochs while the dev cost is recorded after each. Then the same run is
-# repeated with `fit(..., early_stopping=patience)`, which stops once the dev cost has not
-# improved for `patience` epochs and restores the weights of the best epoch.
+# The overfitting network (two hidden layers of 64 units, 120 noisy half-moon
+# points) is trained for `epochs` epochs while the dev cost is recorded after
+# each. Then the same run is repeated with `fit(..., early_stopping=patience)`,
+# which stops once the dev cost has not improved for `patience` epochs and
+# restores the weights of the best epoch.
 
 # %%
 import matplotlib.pyplot as plt

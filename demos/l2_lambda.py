@@ -1,8 +1,9 @@
 # %% [markdown]
 # # L2 regularization: turn up lambda
-# The same overfitting network (two hidden layers of 64 units, 120 noisy half-moon points)
-# is trained twice from the same initial weights: without regularization and with L2
-# strength `lambd`. Compare the boundaries, the weights and the train-dev gap.
+# The same overfitting network (two hidden layers of 64 units, 120 noisy
+# half-moon points) is trained twice from the same initial weights: without
+# regularization and with L2 strength `lambd`. Compare the boundaries, the
+# weights and the train-dev gap.
 
 # %%
 import matplotlib.pyplot as plt

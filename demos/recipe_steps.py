@@ -1,9 +1,10 @@
 # %% [markdown]
 # # The basic recipe, one step at a time
-# We start from a network that is far too small for noisy half-moons and let the recipe
-# drive: train, diagnose with `deepnotes.diagnose` (Bayes error of this data set: 8.7%),
-# apply the fix the diagnosis calls for, and repeat until the verdict is "fine".
-# Bias first: fix the fit on the training set before worrying about the dev set.
+# We start from a network that is far too small for noisy half-moons and let the
+# recipe drive: train, diagnose with `deepnotes.diagnose` (Bayes error of this
+# data set: 8.7%), apply the fix the diagnosis calls for, and repeat until the
+# verdict is "fine". Bias first: fix the fit on the training set before worrying
+# about the dev set.
 
 # %%
 import matplotlib.pyplot as plt
