@@ -51,10 +51,10 @@ def live(isolated_context: Any, isolated_url: str, demo_path: str, timings: dict
     )
     prerendered = demo.output.locator("img").count()
     demo.root.scroll_into_view_if_needed()
-    page.screenshot(path=str(_artifacts() / "demo-before-run.png"))
+    page.screenshot(path=str(_artifacts() / "page-before-run.png"), full_page=True)
     state, _ = demo.run(timeout_ms=COLD_TIMEOUT_MS)
     timings["cold_page_load_to_first_figure_s"] = time.perf_counter() - start
-    page.screenshot(path=str(_artifacts() / "demo-after-run.png"))
+    page.screenshot(path=str(_artifacts() / "page-after-run.png"), full_page=True)
     demo.root.screenshot(path=str(_artifacts() / "demo-block-after-run.png"))
     original = demo.code
 
@@ -328,3 +328,74 @@ def test_small_screen_keeps_the_demo_usable(
         assert button["x"] + button["width"] <= 376 and button["height"] >= 30, (label, button)
     page.screenshot(path=str(_artifacts() / "demo-375px.png"))
     context.close()
+
+
+def test_keyboard_tab_indents_and_escape_tab_leaves_the_editor(live: Any) -> None:
+    page, demo = live.page, live.demo
+    demo.set_code("x = 1")
+    demo.root.locator(".cm-content").click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert demo.code.endswith("\n    "), repr(demo.code)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert not page.evaluate("() => !!document.activeElement.closest('.cm-editor')")
+    # Shift-Tab comes back to the editor: no keyboard trap either way.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => !!document.activeElement.closest('.cm-editor')")
+
+
+def test_toolbar_works_with_the_keyboard(live: Any) -> None:
+    page, demo = live.page, live.demo
+    demo.set_code("print('from the keyboard')")
+    demo.button("Run").focus()
+    before = demo.runs
+    page.keyboard.press("Enter")
+    demo.wait_runs(before + 1)
+    assert "from the keyboard" in demo.output.inner_text()
+    focused = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert focused != "none", "no visible focus on the Run button"
+
+
+def test_copy_puts_the_code_on_the_clipboard(live: Any) -> None:
+    page, demo = live.page, live.demo
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    demo.set_code("print('copied')")
+    demo.button("Copy").click()
+    page.wait_for_function(
+        "(el) => el.querySelector('.dn-demo__status').textContent.includes('copied')",
+        arg=demo.root.element_handle(),
+    )
+    assert page.evaluate("() => navigator.clipboard.readText()") == "print('copied')"
+
+
+def test_runs_of_several_demos_queue_in_order(
+    isolated_context: Any, isolated_url: str, site_dir: Path
+) -> None:
+    pages = sorted(site_dir.glob("topics/*/index.html"))
+    busy = [p for p in pages if p.read_text(encoding="utf-8").count('class="dn-demo"') >= 3]
+    if not busy:
+        pytest.skip("no page with three demos yet")
+    page = isolated_context.new_page()
+    page.goto(isolated_url + busy[0].parent.relative_to(site_dir).as_posix() + "/")
+    page.locator(".dn-demo .dn-demo__toolbar").first.wait_for()
+    names = page.evaluate(
+        """() => {
+            window.__finished = [];
+            const demos = deepnotes.demos().slice(0, 3);
+            demos.forEach((d, i) => {
+                d.code = `import time\ntime.sleep(0.2)\nprint('run ${i}')`;
+                d.root.addEventListener('deepnotes:result', () => window.__finished.push(d.name));
+            });
+            demos.forEach((d) => d.root.querySelector('.dn-demo__run').click());
+            return demos.map((d) => d.name);
+        }"""
+    )
+    page.wait_for_function("() => window.__finished.length === 3", timeout=COLD_TIMEOUT_MS)
+    assert page.evaluate("() => window.__finished") == names
+    for index, name in enumerate(names):
+        demo = LiveDemo(page, name)
+        assert demo.state == "done", demo.status
+        assert f"run {index}" in demo.output.inner_text()
+    page.close()

@@ -18,6 +18,18 @@ function button(label, className, { title, keys } = {}) {
   return el;
 }
 
+/**
+ * Enable or disable a button with aria-disabled (not `disabled`): a disabled button drops the
+ * keyboard focus, and Run/Stop switch while the reader's focus is on them.
+ */
+function setEnabled(el, enabled) {
+  el.setAttribute("aria-disabled", enabled ? "false" : "true");
+}
+
+function isEnabled(el) {
+  return el.getAttribute("aria-disabled") !== "true";
+}
+
 function phaseLabel(phase) {
   const index = PHASES.findIndex((p) => p.name === phase);
   return index < 0 ? "" : ` (${index + 1} of ${PHASES.length})`;
@@ -61,8 +73,9 @@ export class DemoBlock {
     // Toolbar
     this.toolbar = document.createElement("div");
     this.toolbar.className = "dn-demo__toolbar";
-    this.toolbar.setAttribute("role", "toolbar");
-    this.toolbar.setAttribute("aria-label", `Demo ${this.name}`);
+    // A plain group, not role="toolbar": every button stays an ordinary Tab stop.
+    this.toolbar.setAttribute("role", "group");
+    this.toolbar.setAttribute("aria-label", `Controls of the demo ${this.name}`);
     const title = document.createElement("span");
     title.className = "dn-demo__title";
     title.textContent = `${this.name}.py`;
@@ -73,7 +86,7 @@ export class DemoBlock {
     this.runButton.setAttribute("aria-label", "Run");
     this.stopButton.setAttribute("aria-label", "Stop");
     this.resetButton.setAttribute("aria-label", "Reset");
-    this.stopButton.disabled = true;
+    setEnabled(this.stopButton, false);
     const buttons = document.createElement("span");
     buttons.className = "dn-demo__buttons";
     buttons.append(this.runButton, this.stopButton, this.resetButton, this.copyButton);
@@ -129,8 +142,8 @@ export class DemoBlock {
     this.showEditedHint(doc !== this.original, stored && stored.demoVersion && stored.demoVersion !== this.version);
     this.setState("idle");
 
-    this.runButton.addEventListener("click", () => this.run());
-    this.stopButton.addEventListener("click", () => this.stop());
+    this.runButton.addEventListener("click", () => isEnabled(this.runButton) && this.run());
+    this.stopButton.addEventListener("click", () => isEnabled(this.stopButton) && this.stop());
     this.resetButton.addEventListener("click", () => this.reset());
     this.copyButton.addEventListener("click", () => this.copy());
     this.unsubscribe = this.runtime.subscribe((event) => this.onRuntimeEvent(event));
@@ -151,8 +164,8 @@ export class DemoBlock {
     this.state = state;
     this.root.dataset.state = state;
     const active = state === "queued" || state === "running" || state === "loading" || state === "stopping";
-    this.stopButton.disabled = !active || state === "stopping";
-    this.runButton.disabled = active;
+    setEnabled(this.stopButton, active && state !== "stopping");
+    setEnabled(this.runButton, !active);
     this.root.setAttribute("aria-busy", active ? "true" : "false");
     this.output.classList.toggle("dn-demo__output--stale", active);
   }

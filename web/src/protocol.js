@@ -10,3 +10,11 @@ export const PHASES = [
 
 /** Value written into the interrupt buffer to raise KeyboardInterrupt (SIGINT). */
 export const SIGINT = 2;
+
+/**
+ * Live-training control channel (issue 9): an Int32Array on a SharedArrayBuffer, cell 0. The page
+ * writes PAUSE / STEP / RUN / STOP; the worker's `_deepnotes_bridge.control()` (called by
+ * deepnotes.live's fit callback after each epoch) waits while it reads PAUSE, turns STEP back
+ * into PAUSE after one epoch, and returns RUN or STOP.
+ */
+export const CONTROL = { RUN: 0, PAUSE: 1, STEP: 2, STOP: 3 };

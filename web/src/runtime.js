@@ -1,6 +1,6 @@
 // The page's handle on Python: one shared Web Worker per page (it survives Material's instant
 // navigation, since the JavaScript context does), started lazily, running queued runs in order.
-import { SIGINT } from "./protocol.js";
+import { CONTROL, SIGINT } from "./protocol.js";
 
 /** How long Stop waits for a KeyboardInterrupt before it terminates the worker instead (ms). */
 const INTERRUPT_GRACE_MS = 600;
@@ -106,8 +106,11 @@ export class PythonRuntime {
     if (this.canInterrupt) {
       this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
       this.worker.postMessage({ type: "interrupt-buffer", buffer: this.interruptBuffer });
+      this.controlBuffer = new Int32Array(new SharedArrayBuffer(4));
+      this.worker.postMessage({ type: "control-buffer", buffer: this.controlBuffer });
     } else {
       this.interruptBuffer = null;
+      this.controlBuffer = null;
     }
     const { pyodide, wheel, integrity } = this.config;
     this.worker.postMessage({ type: "init", urls: { pyodide, wheel, integrity: integrity || null } });
@@ -227,6 +230,7 @@ export class PythonRuntime {
     run.stopRequested = true;
     if (this.interruptBuffer) {
       Atomics.store(this.interruptBuffer, 0, SIGINT);
+      this.control(CONTROL.RUN); // a paused live run wakes up to be interrupted
       // Python checks the buffer every few bytecodes; code stuck inside C (a long NumPy call)
       // does not, so after a grace period the worker is replaced instead.
       run.graceTimer = setTimeout(() => {
@@ -236,6 +240,17 @@ export class PythonRuntime {
     }
     this.restart(null);
     return "restarted";
+  }
+
+  /**
+   * Live training (deepnotes.live): write CONTROL.PAUSE / STEP / RUN into the control channel of
+   * the running run. False when the page is not cross-origin isolated (no SharedArrayBuffer).
+   */
+  control(value) {
+    if (!this.controlBuffer) return false;
+    Atomics.store(this.controlBuffer, 0, value);
+    Atomics.notify(this.controlBuffer, 0);
+    return true;
   }
 
   /** Drop queued runs of owners that left the page, interrupt the running one if its owner left. */

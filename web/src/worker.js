@@ -6,6 +6,8 @@
 //                                                     (integrity: {"pyodide.mjs": "sha384-…"} in CDN mode)
 //     {type: "interrupt-buffer", buffer}              Int32Array on a SharedArrayBuffer; the page
 //                                                     writes 2 into buffer[0] to stop a run
+//     {type: "control-buffer", buffer}                Int32Array on a SharedArrayBuffer: live
+//                                                     training Pause / Step / Stop (CONTROL)
 //     {type: "run", id, code, name, options}          run `code` with deepnotes.sandbox.run_code
 //   worker -> page
 //     {type: "progress", phase, fraction, text}       loading phases: runtime, numpy, matplotlib, engine
@@ -18,16 +20,36 @@
 //
 // While Python runs, this worker cannot read messages: stopping a run goes through the shared
 // interrupt buffer (cross-origin isolated pages) or worker.terminate() (all other pages).
-import { PHASES } from "./protocol.js";
+import { CONTROL, PHASES } from "./protocol.js";
 
 let pyodide = null;
 let runJson = null; // Python function (source, name, options_json) -> JSON text of run_code's dict
 let interruptBuffer = null;
+let controlBuffer = null;
 let currentRunId = null;
 let initPromise = null;
 let fatal = null;
 
 const post = (message) => self.postMessage(message);
+
+/**
+ * Called from Python (deepnotes.live) after each epoch: blocks while the page has paused the run
+ * (Atomics.wait, woken by the page's Atomics.notify), lets one epoch through on STEP, and returns
+ * RUN or STOP. A Stop (interrupt buffer set) ends the wait, so KeyboardInterrupt can be raised.
+ */
+function liveControl() {
+  if (!controlBuffer) return CONTROL.RUN;
+  for (;;) {
+    const value = Atomics.load(controlBuffer, 0);
+    if (value === CONTROL.STEP) {
+      Atomics.store(controlBuffer, 0, CONTROL.PAUSE);
+      return CONTROL.RUN;
+    }
+    if (value !== CONTROL.PAUSE) return value;
+    if (interruptBuffer && Atomics.load(interruptBuffer, 0) !== 0) return CONTROL.RUN;
+    Atomics.wait(controlBuffer, 0, CONTROL.PAUSE, 250);
+  }
+}
 
 function progress(phase, fraction, text) {
   post({ type: "progress", phase, fraction, text });
@@ -113,6 +135,7 @@ async function loadRuntime(urls) {
         }
         post({ type: "stream", id: currentRunId, kind: String(kind), data });
       },
+      control: liveControl,
     });
 
     phase = "numpy";
@@ -160,6 +183,7 @@ function isKeyboardInterrupt(err) {
 function runOnce({ id, code, name, options }) {
   const started = performance.now();
   if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this run
+  if (controlBuffer) Atomics.store(controlBuffer, 0, CONTROL.RUN); // every run starts unpaused
   currentRunId = id;
   let result;
   try {
@@ -196,6 +220,9 @@ async function handle(message) {
       interruptBuffer = message.buffer;
       if (pyodide) pyodide.setInterruptBuffer(interruptBuffer);
       return;
+    case "control-buffer":
+      controlBuffer = message.buffer;
+      return;
     case "init":
       if (!initPromise) initPromise = loadRuntime(message.urls);
       return initPromise.catch(() => {});
@@ -231,7 +258,7 @@ async function handle(message) {
 let chain = Promise.resolve();
 self.onmessage = (event) => {
   const message = event.data || {};
-  if (message.type === "interrupt-buffer") {
+  if (message.type === "interrupt-buffer" || message.type === "control-buffer") {
     handle(message);
     return;
   }
