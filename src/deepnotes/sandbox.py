@@ -263,6 +263,34 @@ def _last_user_line(exc: BaseException, filename: str) -> int | None:
     return frames[-1].lineno if frames else None
 
 
+class _ProcessExit(SystemExit):
+    """Raised instead of ending the interpreter when the code calls ``os._exit``."""
+
+
+def _refuse_process_exit(status: int = 0) -> None:
+    """Stand-in for ``os._exit`` during a run: the page's Python must outlive the code."""
+    raise _ProcessExit(status)
+
+
+_NO_PAGE = (
+    "The code runs in a background worker, away from the page: it has no `document` or "
+    "`window` to read or change."
+)
+
+
+def _page_hint(exc: BaseException) -> str | None:
+    """Explain an AttributeError on the browser's ``js`` module (``js.document`` in a worker)."""
+    js = sys.modules.get("js")
+    if js is None or not isinstance(exc, AttributeError):
+        return None
+    obj = getattr(exc, "obj", None)  # None when raised by a JsProxy
+    if obj is not None and obj is not js:
+        return None
+    name = getattr(exc, "name", None) or str(exc)
+    words = ("document", "window", "alert", "localStorage")
+    return _NO_PAGE if any(word in name for word in words) else None
+
+
 def run_code(
     source: str,
     *,
@@ -334,8 +362,9 @@ def run_code(
     error: str | None = None
     main = types.ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
-    saved = sys.stdout, sys.stderr, sys.modules.get("__main__"), list(sys.argv)
+    saved = sys.stdout, sys.stderr, sys.modules.get("__main__"), list(sys.argv), os._exit
     sys.stdout = sys.stderr = output
+    os._exit = _refuse_process_exit
     sys.modules["__main__"] = main
     sys.argv[:] = [filename]
     try:
@@ -346,6 +375,11 @@ def run_code(
             try:
                 code = compile(source, filename, "exec", dont_inherit=True)
                 exec(code, main.__dict__)
+            except _ProcessExit as exc:
+                error = (
+                    f"The code called os._exit({exc.code}): a demo cannot end the Python "
+                    "process, so the run stopped there."
+                )
             except SystemExit as exc:
                 if exc.code in (None, 0):
                     notes.append("The code called exit(); the run stopped there.")
@@ -364,13 +398,16 @@ def run_code(
                 error = _user_traceback(exc, filename)
             except Exception as exc:
                 error = _user_traceback(exc, filename)
+                hint = _page_hint(exc)
+                if hint:
+                    error += "\n" + hint
             if _PYPLOT in sys.modules:
                 if show_patch.pyplot is None:  # imported some other way: patch missed
                     show_patch.pyplot = sys.modules[_PYPLOT]
                     show_patch.original_show = show_patch.pyplot.show
                 run.capture_open_figures(sys.modules[_PYPLOT])
     finally:
-        sys.stdout, sys.stderr, previous_main, sys.argv[:] = saved
+        sys.stdout, sys.stderr, previous_main, sys.argv[:], os._exit = saved
         if previous_main is not None:
             sys.modules["__main__"] = previous_main
         else:  # pragma: no cover - a Python without __main__ is not one we run in
