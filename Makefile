@@ -72,9 +72,10 @@ test-numpy20: $(NP20_VENV)/.installed
 test-fast: venv
 	$(PY) -m pytest -q -m "not browser and not pyodide"
 
+# DEEPNOTES_FUZZ_EXAMPLES: 100 cases per hypothesis property, > 2,000 fuzz cases over the engine.
 test: venv web chromium lint build test-numpy20
 	$(PY) -m deepnotes.quiz validate --site site
-	$(PY) -m pytest -q --cov=deepnotes --cov-report=term:skip-covered
+	DEEPNOTES_FUZZ_EXAMPLES=100 $(PY) -m pytest -q --cov=deepnotes --cov-report=term:skip-covered
 
 $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
 	$(PIP) install --quiet -r requirements/bench.txt || echo "PyTorch not installable here: benchmarks run without it"

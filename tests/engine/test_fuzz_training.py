@@ -6,6 +6,8 @@ Each call either succeeds with finite results or raises one of the documented er
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +24,10 @@ from deepnotes.optim import SGD, Adam, AdamW, Momentum, Nesterov, RMSprop, clip_
 from deepnotes.train import TrainingDiverged, fit
 
 FUZZ = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+    max_examples=int(os.environ.get("DEEPNOTES_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
 )
 DOCUMENTED = (ValueError, TypeError)
 
