@@ -11,6 +11,7 @@ import numpy as np
 
 from deepnotes.data import spirals
 from deepnotes.layers import BatchNorm, Dense, ReLU, Sigmoid
+from deepnotes.live import live_callback
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import SGD
@@ -49,8 +50,11 @@ for name, batch_norm in [("without BN", False), ("with BN", True)]:
     model = make_model(batch_norm)
     trace = [[np.percentile(z, [5, 50, 95]) for z in relu_inputs(model)]]  # before training
 
-    def after_epoch(epoch, history, model=model, trace=trace):
+    watch = live_callback(name, epochs=epochs)  # live curves in the browser
+
+    def after_epoch(epoch, history, model=model, trace=trace, watch=watch):
         trace.append([np.percentile(z, [5, 50, 95]) for z in relu_inputs(model)])
+        return watch(epoch, history)
 
     histories[name] = fit(
         model, BinaryCrossEntropy(), SGD(lr), X, Y,

@@ -11,12 +11,14 @@ import numpy as np
 
 from deepnotes import data
 from deepnotes.layers import Dense, Dropout, ReLU, Sigmoid
+from deepnotes.live import live_callback, report_outcome
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import Adam
 from deepnotes.plots import decision_boundary
 from deepnotes.train import evaluate, fit
 
+# @predict: Compared with no dropout, will dropout make the dev error go up or down? | up | down*
 keep_prob = 0.5  # @param {min: 0.1, max: 1, step: 0.05}
 epochs = 300  # @param {min: 50, max: 1000, step: 50}
 rng = np.random.default_rng(0)
@@ -38,7 +40,10 @@ def train(keep_prob):
             Sigmoid(),
         ]
     )
-    fit(model, loss, Adam(lr=0.02), X_train, Y_train, epochs=epochs, rng=net_rng)
+    watch = live_callback(
+        f"keep_prob={keep_prob:g}", epochs=epochs, boundary=(model, X_train, Y_train)
+    )
+    fit(model, loss, Adam(lr=0.02), X_train, Y_train, epochs=epochs, rng=net_rng, callback=watch)
     # Errors are measured in inference mode: dropout is off when we evaluate.
     train_error = 1 - evaluate(model, loss, X_train, Y_train)[1]
     dev_error = 1 - evaluate(model, loss, X_dev, Y_dev)[1]
@@ -50,6 +55,7 @@ runs = [(1.0, *train(1.0)), (keep_prob, *train(keep_prob))]
 (_, _, train_error_plain, dev_error_plain), (_, _, train_error_dropout, dev_error_dropout) = runs
 gap_plain = dev_error_plain - train_error_plain
 gap_dropout = dev_error_dropout - train_error_dropout
+report_outcome("down" if dev_error_dropout < dev_error_plain else "up")
 
 # %%
 # @alt: Left and middle, decision boundaries without dropout, with islands around noisy points, and with dropout, a smoother boundary between the moons. Right, bars of training and dev error for both runs: without dropout the training error is zero and the dev error high; with dropout the training error rises a little and the dev error falls, so the gap shrinks.

@@ -10,6 +10,7 @@ import numpy as np
 
 from deepnotes.data import moons
 from deepnotes.layers import Dense, ReLU, Sigmoid, Tanh
+from deepnotes.live import live_callback
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import SGD
@@ -38,7 +39,8 @@ def build(init):
 histories = {}
 for init in inits:
     model = build(init)
-    histories[init] = fit(model, BinaryCrossEntropy(), SGD(lr), X, Y, epochs=epochs)
+    watch = live_callback(init, epochs=epochs)
+    histories[init] = fit(model, BinaryCrossEntropy(), SGD(lr), X, Y, epochs=epochs, callback=watch)
 
 # %%
 # @alt: Training cost against epoch for the four initializers on the same deep network. Zeros and small random weights stay flat at about 0.69, the cost of guessing one half; xavier decreases slowly; he decreases fastest and lowest.

@@ -11,12 +11,14 @@ import numpy as np
 
 from deepnotes import data
 from deepnotes.layers import Dense, ReLU, Sigmoid
+from deepnotes.live import live_callback, report_outcome
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import Adam
 from deepnotes.plots import decision_boundary
 from deepnotes.train import evaluate, fit
 
+# @predict: With L2 (lambd > 0), will the train-dev gap shrink or grow? | shrink* | grow
 lambd = 1.0  # @param {min: 0, max: 10, step: 0.1}
 epochs = 300  # @param {min: 50, max: 1000, step: 50}
 rng = np.random.default_rng(0)
@@ -37,7 +39,11 @@ def train(lambd):
             Sigmoid(),
         ]
     )
-    fit(model, loss, Adam(lr=0.02), X_train, Y_train, epochs=epochs, lambd=lambd, rng=net_rng)
+    watch = live_callback(f"lambd={lambd:g}", epochs=epochs, boundary=(model, X_train, Y_train))
+    fit(
+        model, loss, Adam(lr=0.02), X_train, Y_train,
+        epochs=epochs, lambd=lambd, rng=net_rng, callback=watch,
+    )  # fmt: skip
     train_error = 1 - evaluate(model, loss, X_train, Y_train)[1]
     dev_error = 1 - evaluate(model, loss, X_dev, Y_dev)[1]
     weights = np.concatenate(
@@ -50,6 +56,7 @@ runs = [(0.0, train(0.0)), (lambd, train(lambd))]
 (_, train_error_0, dev_error_0, weights_0) = runs[0][1]
 (_, train_error_l2, dev_error_l2, weights_l2) = runs[1][1]
 gap_0, gap_l2 = dev_error_0 - train_error_0, dev_error_l2 - train_error_l2
+report_outcome("shrink" if gap_l2 < gap_0 else "grow")
 
 # %%
 # @alt: Left and middle, decision boundaries of the network without regularization, which wraps islands around noisy points, and with L2, which draws a smooth curve between the moons. Right, histograms of all weights for both runs: with L2 the weights crowd much closer to zero.

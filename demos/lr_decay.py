@@ -10,6 +10,7 @@ import numpy as np
 from deepnotes import schedules
 from deepnotes.data import moons
 from deepnotes.layers import Dense, ReLU, Sigmoid
+from deepnotes.live import live_callback
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import Adam
@@ -58,7 +59,7 @@ for name, plan in plans.items():
     optimizer = Adam(lr=plan)  # a schedule instead of a number
     histories[name] = fit(
         make_model(), BinaryCrossEntropy(), optimizer, X, Y,
-        epochs=epochs, batch_size=batch_size, rng=2,
+        epochs=epochs, batch_size=batch_size, rng=2, callback=live_callback(name, epochs=epochs),
     )  # fmt: skip
 # the end of a noisy curve: average the last 5 epochs
 final_cost = {name: np.mean(h.train_cost[-5:]) for name, h in histories.items()}

@@ -9,6 +9,7 @@ import numpy as np
 
 from deepnotes.data import moons
 from deepnotes.layers import Dense, ReLU, Sigmoid
+from deepnotes.live import live_callback
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import SGD, Adam, Momentum
@@ -44,7 +45,7 @@ for name, optimizer in optimizers.items():
     # rng=2: every optimizer sees the same mini-batches in the same order
     histories[name] = fit(
         models[name], BinaryCrossEntropy(), optimizer, X, Y,
-        epochs=epochs, batch_size=batch_size, rng=2,
+        epochs=epochs, batch_size=batch_size, rng=2, callback=live_callback(name, epochs=epochs),
     )  # fmt: skip
 final_cost = {name: h.train_cost[-1] for name, h in histories.items()}
 adam_vs_gd = final_cost["Adam"] / final_cost["gradient descent"]

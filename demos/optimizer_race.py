@@ -9,6 +9,7 @@ import numpy as np
 
 from deepnotes.data import moons
 from deepnotes.layers import Dense, ReLU, Sigmoid
+from deepnotes.live import live_callback
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import Adam
@@ -57,7 +58,7 @@ histories = {}
 for name, optimizer in racers.items():  # rng=2: both see the same mini-batches
     histories[name] = fit(
         make_model(), BinaryCrossEntropy(), optimizer, X, Y,
-        epochs=epochs, batch_size=64, rng=2,
+        epochs=epochs, batch_size=64, rng=2, callback=live_callback(name, epochs=epochs),
     )  # fmt: skip
 final_cost = {name: h.train_cost[-1] for name, h in histories.items()}
 

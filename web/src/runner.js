@@ -2,6 +2,8 @@
 // `extra_javascript`). Enhances every `.dn-demo` on the page into a live demo, again after each
 // Material instant-navigation page swap (`document$`), and shares one Python worker among them.
 import { DemoBlock } from "./demo.js";
+import { attachExplorable } from "./explore.js";
+import { setUpOffline } from "./offline.js";
 import { PythonRuntime, readRuntimeConfig } from "./runtime.js";
 
 const runtime = new PythonRuntime();
@@ -22,9 +24,11 @@ const observer =
     : null;
 
 function enhance(doc = document) {
+  setUpOffline(doc);
   // Forget the demos of the page we left: their queued runs are dropped, a running one stopped.
   for (const block of [...blocks]) {
     if (!block.root.isConnected) {
+      block.explorable?.destroy();
       block.destroy();
       blocks.delete(block);
     }
@@ -39,6 +43,11 @@ function enhance(doc = document) {
     try {
       const block = new DemoBlock(root, runtime);
       blocks.add(block);
+      try {
+        attachExplorable(block); // knobs, live curves, compare runs, predictions (issue 9)
+      } catch (err) {
+        console.error(`deepnotes: no knobs/live view for demo ${root.dataset.demo}`, err);
+      }
       if (observer && runtime.state === "idle") observer.observe(root);
     } catch (err) {
       root.removeAttribute("data-dn-live");

@@ -8,7 +8,9 @@
  * Storage: one JSON value under the versioned key "deepnotes:v1:quiz":
  *   {version: 1,
  *    answers: {<question id>: {chosen: ["A"], checked: bool, correct: bool}},
- *    exam: {chosen: {<question id>: ["B", "C"]}, submitted: bool}}
+ *    exam: {chosen: {<question id>: ["B", "C"]}, submitted: bool},
+ *    predictions: {<demo name>: {chosen: str, outcome: str|null, confirmed: bool|null, at: ms}}}
+ *   (predictions: the "predict, then run" questions of the demos, web/src/explore.js)
  * Anything else (corrupted JSON, another version, unexpected shapes) is ignored
  * and replaced on the next save; the page never breaks because of it.
  *
@@ -66,6 +68,19 @@
         });
       }
       state.exam.submitted = raw.exam.submitted === true;
+    }
+    if (isObject(raw.predictions)) {
+      state.predictions = {};
+      Object.keys(raw.predictions).forEach(function (name) {
+        var p = raw.predictions[name];
+        if (!/^[a-z][a-z0-9_]*$/.test(name) || !isObject(p) || typeof p.chosen !== "string") return;
+        state.predictions[name] = {
+          chosen: p.chosen.slice(0, 200),
+          outcome: typeof p.outcome === "string" ? p.outcome.slice(0, 200) : null,
+          confirmed: typeof p.confirmed === "boolean" ? p.confirmed : null,
+          at: typeof p.at === "number" ? p.at : 0,
+        };
+      });
     }
     return state;
   }
@@ -466,6 +481,16 @@
       : "No answers yet: each topic ends with a quiz, and the Quiz page has all " + total +
         " questions.";
     box.appendChild(head);
+    var predictions = state.predictions ? Object.keys(state.predictions) : [];
+    if (predictions.length) {
+      var settled = predictions.filter(function (n) { return state.predictions[n].outcome; });
+      var confirmed = settled.filter(function (n) { return state.predictions[n].confirmed; });
+      var line = document.createElement("p");
+      line.className = "dn-progress__predictions";
+      line.textContent = "Predictions before running a demo: " + predictions.length + " made, " +
+        confirmed.length + " of " + settled.length + " confirmed by the run.";
+      box.appendChild(line);
+    }
     box.appendChild(listEl);
     var reset = document.createElement("button");
     reset.type = "button";
