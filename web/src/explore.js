@@ -537,6 +537,7 @@ export class Explorable {
     }
     this.paused = false;
     this.root.dataset.livePaused = "false";
+    this.root.dataset.liveFramesAtEnd = this.root.dataset.liveFrames || "0";
     if (run && run.frames) {
       this.liveStatus.textContent = result.stopped ? `Stopped at epoch ${run.lastEpoch + 1}.` : "";
       this.draw();
