@@ -85,6 +85,7 @@ class Optimizer:
         self.t = 0
         self.epoch = 0
         self.state: dict[str, dict[str, np.ndarray]] = {}
+        self._scratch: dict[str, np.ndarray] = {}  # per-key work arrays (Adam)
 
     def set_epoch(self, epoch: int) -> None:
         """Set the epoch (counting from 0) that a learning-rate schedule reads."""
@@ -371,18 +372,23 @@ class Adam(Optimizer):
     def _adam_direction(self, key: str, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
         """Return $\\hat v / (\\sqrt{\\hat s} + \\varepsilon)$ after updating $v$ and $s$.
 
-        The result is a fresh array (the callers may change it in place). After the
-        one temporary for $\\hat s$, every operation works in place: the step is
-        the costliest part of training for large layers.
+        Every operation works in place, in a scratch array kept per parameter (the step
+        is the costliest part of training after the matrix products, and fresh arrays
+        of a large layer's size cost more than the arithmetic). The result is that
+        scratch array: the callers may change it in place, until the next step.
         """
         v = self._slot(key, "v", W)
         s = self._slot(key, "s", W)
+        scratch = self._scratch.get(key)
+        if scratch is None or scratch.shape != W.shape or scratch.dtype != W.dtype:
+            scratch = self._scratch[key] = np.empty_like(W)
         v *= self.beta1
-        v += (1 - self.beta1) * dW  # v = beta1*v + (1-beta1)*dW
+        v += np.multiply(dW, 1 - self.beta1, out=scratch)  # v = beta1*v + (1-beta1)*dW
         s *= self.beta2
-        s += (1 - self.beta2) * np.square(dW)  # s = beta2*s + (1-beta2)*dW^2
-        s_hat = s / (1 - self.beta2**self.t)  # bias-corrected s: a new array, reused below
-        direction = np.sqrt(s_hat, out=s_hat)
+        np.square(dW, out=scratch)
+        s += np.multiply(scratch, 1 - self.beta2, out=scratch)  # s = beta2*s + (1-beta2)*dW^2
+        direction = np.divide(s, 1 - self.beta2**self.t, out=scratch)  # s_hat
+        np.sqrt(direction, out=direction)
         direction += self.eps  # sqrt(s_hat) + eps
         np.divide(v, direction, out=direction)  # v / (sqrt(s_hat) + eps)
         direction /= 1 - self.beta1**self.t  # v_hat / (sqrt(s_hat) + eps)
