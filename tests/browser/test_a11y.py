@@ -1,0 +1,219 @@
+"""Accessibility of every built page in real Chromium (issue 10).
+
+axe-core (web/node_modules/axe-core, npm) is injected into each page of the site, in
+Material's light (default) and dark (slate) schemes, after the runner has enhanced the demos
+(editor, toolbar, status line): no serious or critical violation may remain. Python is never
+loaded here (the demos' prefetch is switched off), so the pages are checked as a reader first
+sees them. Results: test-artifacts/browser/axe.json.
+
+Also: focus is visible on the demo controls, a demo is usable by keyboard, reduced motion turns
+off smooth scrolling and animations, and every pre-rendered figure has a describing alt text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from demo_page import LiveDemo
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SITE = Path(__import__("os").environ.get("DEEPNOTES_SITE", ROOT / "site"))
+SCHEMES = ("default", "slate")
+BLOCKING = ("serious", "critical")
+
+# Demos must not start Python here: observe() of a demo does nothing, so no prefetch.
+NO_PREFETCH = """
+(() => {
+  const Original = window.IntersectionObserver;
+  if (!Original) return;
+  window.IntersectionObserver = class extends Original {
+    observe(target) {
+      if (target && target.classList && target.classList.contains('dn-demo')) return;
+      super.observe(target);
+    }
+  };
+})();
+"""
+
+
+def site_pages() -> list[str]:
+    """URL paths of every page of the built site (its index.html files)."""
+    if not (SITE / "index.html").is_file():
+        return []
+    pages = []
+    for path in sorted(SITE.rglob("index.html")):
+        rel = path.parent.relative_to(SITE)
+        if rel.parts and rel.parts[0] in {"pyodide", "wheels", "assets"}:
+            continue
+        pages.append("" if rel.as_posix() == "." else f"{rel.as_posix()}/")
+    return pages
+
+
+PAGES = site_pages()
+FINDINGS: dict[str, list[dict[str, Any]]] = {}
+
+
+@pytest.fixture(scope="module")
+def a11y_page(browser: Any, guard: Any, plain_url: str) -> Iterator[Any]:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: install the npm packages (make web)")
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block")
+    context.set_default_timeout(60_000)
+    guard.attach(context)
+    context.add_init_script(NO_PREFETCH)
+    page = context.new_page()
+    yield page
+    context.close()
+    out = ROOT / "test-artifacts" / "browser"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "axe.json").write_text(json.dumps(FINDINGS, indent=2, sort_keys=True) + "\n")
+
+
+def set_scheme(page: Any, scheme: str) -> None:
+    page.evaluate("(scheme) => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
+    page.wait_for_timeout(50)  # let styles settle
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                resultTypes: ['violations'],
+                runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                                 'best-practice'] },
+            });
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' +
+                                               (n.failureSummary || '').slice(0, 200)),
+                count: v.nodes.length,
+            }));
+        }"""
+    )
+
+
+@pytest.mark.skipif(not PAGES, reason="the site is not built")
+@pytest.mark.parametrize("path", PAGES, ids=[p or "home" for p in PAGES])
+def test_axe_finds_no_serious_violation(a11y_page: Any, plain_url: str, path: str) -> None:
+    page = a11y_page
+    page.goto(plain_url + path)
+    page.wait_for_load_state("load")
+    if page.locator(".dn-demo").count():
+        page.locator(".dn-demo .dn-demo__toolbar").first.wait_for()
+    blocking = []
+    for scheme in SCHEMES:
+        set_scheme(page, scheme)
+        violations = axe_violations(page)
+        FINDINGS[f"{path or 'home'} [{scheme}]"] = violations
+        blocking += [
+            f"[{scheme}] {v['id']} ({v['impact']}, {v['count']}x): {v['help']}\n    "
+            + "\n    ".join(v["nodes"])
+            for v in violations
+            if v["impact"] in BLOCKING
+        ]
+    assert not blocking, "\n".join(blocking)
+
+
+@pytest.fixture()
+def demo_page(a11y_page: Any, plain_url: str) -> Any:
+    a11y_page.goto(plain_url + "topics/regularization/")
+    return a11y_page
+
+
+def test_demo_controls_show_a_visible_focus_ring(demo_page: Any) -> None:
+    page = demo_page
+    demo = LiveDemo(page)
+    for scheme in SCHEMES:
+        set_scheme(page, scheme)
+        for label in ("Run", "Reset", "Copy"):
+            demo.button(label).focus()
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+            style = demo.button(label).evaluate(
+                "(el) => { const s = getComputedStyle(el);"
+                " return [document.activeElement === el, s.outlineStyle, s.outlineWidth,"
+                " s.boxShadow]; }"
+            )
+            focused, outline, width, shadow = style
+            assert focused, label
+            assert (outline != "none" and width != "0px") or shadow != "none", (label, style)
+
+
+def test_a_demo_is_usable_by_keyboard(demo_page: Any) -> None:
+    page = demo_page
+    demo = LiveDemo(page)
+    original = demo.code
+    demo.root.locator(".cm-content").focus()
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.type("\nprint('typed')")
+    assert demo.code.endswith("print('typed')")
+    # Esc then Tab leaves the editor (Tab alone indents); the toolbar buttons are reachable.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => !document.activeElement.closest('.cm-editor')")
+    demo.button("Reset").focus()
+    page.keyboard.press("Enter")
+    assert demo.code == original
+    assert page.evaluate("() => document.activeElement.closest('.cm-editor') !== null")
+    page.evaluate("() => localStorage.clear()")
+
+
+def test_reduced_motion_turns_off_smooth_scrolling_and_animation(
+    browser: Any, guard: Any, plain_url: str
+) -> None:
+    context = browser.new_context(reduced_motion="reduce", service_workers="block")
+    guard.attach(context)
+    context.add_init_script(NO_PREFETCH)
+    page = context.new_page()
+    page.goto(plain_url + "topics/regularization/")
+    LiveDemo(page)
+    moving = page.evaluate(
+        """() => {
+            const out = [];
+            const seconds = (t) => Math.max(...t.split(',').map((x) => parseFloat(x) || 0));
+            for (const el of document.querySelectorAll('body *')) {
+                const s = getComputedStyle(el);
+                const anim = s.animationName !== 'none' && seconds(s.animationDuration) > 0.01
+                    && s.animationIterationCount !== '0';
+                const trans = seconds(s.transitionDuration) > 0.01;
+                if ((anim || trans) && el.closest('.dn-demo, .dn-quiz, .dn-q, .dn-exam')) {
+                    out.push(el.className + ' ' + (anim ? s.animationName : s.transitionProperty));
+                }
+            }
+            return {
+                scroll: getComputedStyle(document.documentElement).scrollBehavior,
+                moving: out.slice(0, 10),
+            };
+        }"""
+    )
+    context.close()
+    assert moving["scroll"] != "smooth"
+    assert moving["moving"] == [], moving
+
+
+def test_every_prerendered_figure_has_a_describing_alt(site_dir: Path) -> None:
+    bad = []
+    count = 0
+    for path in sorted(site_dir.rglob("index.html")):
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r'<figure class="dn-figure">(.*?)</figure>', text, re.S):
+            for img in re.findall(r"<img\b[^>]*>", block):
+                count += 1
+                alt = re.search(r'\balt="([^"]*)"', img)
+                alt_text = (alt.group(1) if alt else "").strip()
+                if (
+                    len(alt_text) < 12
+                    or re.fullmatch(r"(?i)figure \d+.*|.*\.(png|svg|jpe?g)", alt_text)
+                    or len(alt_text.split()) < 3
+                ):
+                    bad.append(f"{path.relative_to(site_dir)}: alt={alt_text!r}")
+    assert count > 0, "no pre-rendered demo figure found"
+    assert not bad, "\n".join(bad)
