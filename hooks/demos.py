@@ -30,6 +30,11 @@ Pre-rendering
     versions and this hook's render version, so an unchanged demo costs
     nothing on the next build.
 
+Fast preview
+    Any edit under ``src/deepnotes`` re-renders every demo. For a quick local
+    preview, ``DEEPNOTES_SKIP_DEMOS=1 mkdocs serve`` shows the code without
+    pre-rendered output; it logs a warning, so a ``--strict`` build refuses it.
+
 Figures are written as separate files ``assets/demos/<name>-<i>-<hash>.png``
 (mkdocs "generated" files; the hash of the PNG is in the name, so a changed
 figure is never served stale) with alt text and width/height attributes;
@@ -71,6 +76,7 @@ MARKER_MD = re.compile(r"^[ \t]*\[\[demo[ \t]+([^\]\s]+)[ \t]*\]\][ \t]*$", re.M
 MARKER_HTML = re.compile(r"<p>\[\[demo[ \t]+([^\]\s<]+)[ \t]*\]\]</p>")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TIMEOUT_S = 300
+SKIP_ENV = "DEEPNOTES_SKIP_DEMOS"  # =1: no pre-render (fast local preview; fails --strict)
 CACHE_DAYS = 3  # cached results unused for this long are deleted
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
@@ -286,6 +292,17 @@ def render_demos(
                 f"[[demo {name}]] on {', '.join(sorted(pages))}: there is no demos/{name}.py. "
                 f"Available demos: {', '.join(available) or '(none)'}"
             )
+    if os.environ.get(SKIP_ENV) == "1":
+        log.warning("demos: %s=1, demo outputs are NOT pre-rendered (local preview only)", SKIP_ENV)
+        return {
+            name: {
+                "source": strip_jupytext_header((demos_dir / f"{name}.py").read_text("utf-8")),
+                "stdout": "",
+                "figures": [],
+                "notes": ["Output not pre-rendered in this preview build: press Run."],
+            }
+            for name in names
+        }
     engine, versions = _engine_digest(), _versions()
     cache_dir.mkdir(parents=True, exist_ok=True)
     prune_cache(cache_dir)

@@ -161,3 +161,23 @@ def test_cache_pruning_keeps_recent_results(tmp_path):
     os.utime(old, (week_ago, week_ago))
     assert hook.prune_cache(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["new.json"]
+
+
+def test_skip_env_previews_without_running_and_strict_refuses_it(tmp_path):
+    project = _project(tmp_path, "# Home\n\n[[demo a]]\n", {"a": "raise ValueError('not run')\n"})
+    env = {**os.environ, "DEEPNOTES_SKIP_DEMOS": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-q"]
+    lenient = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert lenient.returncode == 0, lenient.stderr
+    page = (project / "site" / "index.html").read_text()
+    assert "Output not pre-rendered in this preview build" in page
+    strict = subprocess.run(  # without -q: mkdocs only counts warnings it emits
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert strict.returncode != 0
+    assert "DEEPNOTES_SKIP_DEMOS=1" in strict.stderr
