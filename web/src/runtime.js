@@ -193,6 +193,7 @@ export class PythonRuntime {
     }
     this.queue.push(run);
     if (!this.start()) return { id, promise };
+    if (this.state === "loading") this.worker.postMessage({ type: "run-waiting" });
     this.emit({ type: "queue", size: this.queue.length });
     this.pump();
     return { id, promise };

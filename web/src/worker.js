@@ -9,6 +9,7 @@
 //     {type: "control-buffer", buffer}                Int32Array on a SharedArrayBuffer: live
 //                                                     training Pause / Step / Stop (CONTROL)
 //     {type: "run", id, code, name, options}          run `code` with deepnotes.sandbox.run_code
+//     {type: "run-waiting"}                           a run is queued while loading (skip warm-ups)
 //   worker -> page
 //     {type: "progress", phase, fraction, text}       loading phases: runtime, numpy, matplotlib, engine
 //     {type: "ready", versions}                       everything loaded
@@ -28,6 +29,7 @@ let interruptBuffer = null;
 let controlBuffer = null;
 let currentRunId = null;
 let initPromise = null;
+let runWaiting = false; // the page has a run queued: skip the matplotlib warm-up
 let fatal = null;
 
 const post = (message) => self.postMessage(message);
@@ -147,9 +149,11 @@ async function loadRuntime(urls) {
     progress(phase, span(phase).start, "Loading matplotlib…");
     await pyodide.loadPackage("matplotlib", { messageCallback: () => {} });
     pyodide.runPython(PYTHON_GLUE);
-    // Import pyplot and draw one tiny figure now, while the reader is still reading: the first
-    // draw loads fonts and fills caches, which would otherwise delay the first real figure.
-    pyodide.runPython(MATPLOTLIB_WARMUP);
+    // Import pyplot and, while the reader is still reading (prefetch), draw one tiny figure: the
+    // first draw loads fonts and fills caches, which would otherwise delay the first real figure.
+    // When a run is already waiting, that run's own figure does this work: no warm-up then.
+    const importPyplot = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot";
+    pyodide.runPython(runWaiting ? importPyplot : MATPLOTLIB_WARMUP);
 
     phase = "engine";
     progress(phase, span(phase).start, "Loading the deepnotes engine…");
@@ -260,6 +264,10 @@ self.onmessage = (event) => {
   const message = event.data || {};
   if (message.type === "interrupt-buffer" || message.type === "control-buffer") {
     handle(message);
+    return;
+  }
+  if (message.type === "run-waiting") {
+    runWaiting = true; // read while loading, so it cannot wait in the chain
     return;
   }
   chain = chain.then(() => handle(message));
