@@ -63,7 +63,10 @@ FINDINGS: dict[str, list[dict[str, Any]]] = {}
 def a11y_page(browser: Any, guard: Any, plain_url: str) -> Iterator[Any]:
     if not AXE.is_file():
         pytest.fail(f"{AXE} is missing: install the npm packages (make web)")
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block")
+    # bypass_csp: axe is injected as an inline script, which the pages' policy refuses.
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 900}, service_workers="block", bypass_csp=True
+    )
     context.set_default_timeout(60_000)
     guard.attach(context)
     context.add_init_script(NO_PREFETCH)
@@ -77,7 +80,7 @@ def a11y_page(browser: Any, guard: Any, plain_url: str) -> Iterator[Any]:
 
 def set_scheme(page: Any, scheme: str) -> None:
     page.evaluate("(scheme) => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
-    page.wait_for_timeout(50)  # let styles settle
+    page.wait_for_timeout(400)  # Material transitions colours: measure the settled ones
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
