@@ -61,7 +61,7 @@ model_augmented, dev_error_augmented = train(X_augmented, Y_augmented)
 
 # %%
 # @alt: Two decision-boundary maps. Left, a network trained on 16 circle points draws a lopsided region that cuts into the outer ring. Right, trained on the same points plus rotated, jittered copies (shown faint), it draws a round inner region that matches the circles, and its dev error is much lower.
-fig, axes = plt.subplots(1, 2, figsize=(10, 4.4))
+fig, axes = plt.subplots(1, 2, figsize=(9, 4.3))
 view = 1.6  # both maps show the square [-1.6, 1.6]^2
 padding = max(np.max(X_train.min(axis=0) + view), np.max(view - X_train.max(axis=0)))
 decision_boundary(model_plain, X_train, Y_train, ax=axes[0], resolution=150, padding=padding)

@@ -64,8 +64,10 @@ by_budget = [
 ]
 
 # %%
-# @alt: Left, for one dev set, each candidate's true accuracy against its dev accuracy, with the diagonal; the dev winner, a star, sits right of the diagonal. Middle, histograms over many dev sets: dev minus true accuracy of a model fixed in advance is centred on zero, that of the dev winner is shifted to the right. Right, the average overstatement of the winner grows with the number of candidates tried.
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
+# @alt: Top left, for one dev set, each candidate's true accuracy against its dev accuracy, with the diagonal; the dev winner, a star, sits right of the diagonal. Top right, histograms over many dev sets: dev minus true accuracy of a model fixed in advance is centred on zero, that of the dev winner is shifted to the right. Below, the average overstatement of the winner grows with the number of candidates tried.
+fig = plt.figure(figsize=(9, 7))
+grid = fig.add_gridspec(2, 2, height_ratios=[1, 0.7])
+axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]
 first = dev_accuracy[0]
 axes[0].scatter(100 * first, 100 * true_accuracy, s=18, color="#0072B2", label="candidates")
 axes[0].scatter(
@@ -86,7 +88,8 @@ axes[0].set_title("One dev set: every candidate", fontsize=10)
 axes[0].legend(fontsize=8, loc="upper left")
 
 step = max(1 / dev_size, 0.01)  # one bin per possible accuracy value (or 1 point)
-bins = 100 * step * (np.arange(-30, 31) + 0.5)
+half = int(np.ceil(0.2 / step))  # bins covering -20 to +20 points
+bins = 100 * step * (np.arange(-half, half + 1) + 0.5)
 axes[1].hist(
     100 * unselected, bins=bins, alpha=0.6, color="#0072B2", label="model fixed in advance"
 )

@@ -39,7 +39,7 @@ p_correct_formula = [0.5 * (1 + math.erf(gap / s / math.sqrt(2))) for s in se_di
 
 # %%
 # @alt: Left, for six dev-set sizes from 100 to 30,000 on a log axis, a cloud of measured error rates around the true 10% that narrows as the size grows, with the plus or minus 1.96 standard error band. Right, the fraction of dev sets that rank the better of two models first, rising from about 0.6 at 100 examples to nearly 1 at 10,000.
-fig, (ax_left, ax_right) = plt.subplots(1, 2, figsize=(10, 3.8))
+fig, (ax_left, ax_right) = plt.subplots(1, 2, figsize=(9, 3.8))
 jitter = np.exp(rng.uniform(-0.12, 0.12, n_dev_sets))  # spread the dots sideways a little
 for n, errors in zip(dev_sizes, measured, strict=True):
     ax_left.scatter(n * jitter, 100 * errors, s=2, alpha=0.15, color="#0072B2")

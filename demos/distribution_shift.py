@@ -52,8 +52,10 @@ train_dev_error = 1 - evaluate(model, loss, X_train_dev, Y_train_dev)[1]
 app_dev_error = 1 - evaluate(model, loss, X_dev, Y_dev)[1]
 
 # %%
-# @alt: Three panels. Left, the learned decision boundary over the web training points, which it separates well. Middle, the same boundary over the rotated app dev points, many of which fall on the wrong side. Right, bars for training, train-dev and app dev error, with the small step from training to train-dev labelled variance and the large step to app dev labelled data mismatch.
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
+# @alt: Three panels. Top left, the learned decision boundary over the web training points, which it separates well. Top right, the same boundary over the rotated app dev points, many of which fall on the wrong side. Below, bars for training, train-dev and app dev error, with the small step from training to train-dev labelled variance and the large step to app dev labelled data mismatch.
+fig = plt.figure(figsize=(9, 7))
+grid = fig.add_gridspec(2, 2, height_ratios=[1, 0.7])
+axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]
 # Both maps show the same region, so that you can see the app points move.
 both = np.vstack([X_train, X_dev])
 lo, hi = both.min(axis=0) - 0.3, both.max(axis=0) + 0.3

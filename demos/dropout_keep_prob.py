@@ -58,8 +58,10 @@ gap_dropout = dev_error_dropout - train_error_dropout
 report_outcome("down" if dev_error_dropout < dev_error_plain else "up")
 
 # %%
-# @alt: Left and middle, decision boundaries without dropout, with islands around noisy points, and with dropout, a smoother boundary between the moons. Right, bars of training and dev error for both runs: without dropout the training error is zero and the dev error high; with dropout the training error rises a little and the dev error falls, so the gap shrinks.
-fig, axes = plt.subplots(1, 3, figsize=(13, 4), gridspec_kw={"width_ratios": [1, 1, 0.8]})
+# @alt: Top, decision boundaries without dropout, with islands around noisy points, and with dropout, a smoother boundary between the moons. Below, bars of training and dev error for both runs: without dropout the training error is zero and the dev error high; with dropout the training error rises a little and the dev error falls, so the gap shrinks.
+fig = plt.figure(figsize=(9, 7))
+grid = fig.add_gridspec(2, 2, height_ratios=[1, 0.6])
+axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]
 for ax, (kp, model, tr, dv) in zip(axes[:2], runs, strict=True):
     decision_boundary(model, X_train, Y_train, ax=ax, resolution=150)
     ax.set_title(

@@ -40,21 +40,23 @@ test_mean = drop.forward(a, training=False).mean()  # test time: identity
 kept_fraction = np.mean(masks)
 
 # %%
-# @alt: Three black-and-white grids of 30 examples by 20 units, one per training pass, showing which units dropout kept (light) and dropped (dark); the pattern is different in every pass and every row. A fourth panel shows bars of the mean activation: inverted dropout during training and the test-time network match, while dropout without the division is smaller by the factor keep_prob.
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
+# @alt: Three black-and-white grids of 30 examples by 20 units, one per training pass, showing which units dropout kept (light) and dropped (dark); the pattern is different in every pass and every row. Below, bars show of the mean activation: inverted dropout during training and the test-time network match, while dropout without the division is smaller by the factor keep_prob.
+fig = plt.figure(figsize=(9, 6.4))
+grid = fig.add_gridspec(2, 3, height_ratios=[1, 0.8])
+axes = [fig.add_subplot(grid[0, i]) for i in range(3)] + [fig.add_subplot(grid[1, :])]
 for i, (ax, mask) in enumerate(zip(axes[:3], masks, strict=True), start=1):
     ax.imshow(mask, cmap="gray", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
     ax.set_title(f"pass {i}: {mask.mean():.0%} kept (white)", fontsize=10)
     ax.set_xlabel("unit")
     ax.set_ylabel("example" if i == 1 else "")
-names = ["training,\ninverted\n(a * d / p)", "training,\nno division\n(a * d)", "test time\n(a)"]
+names = ["training, inverted\n(a * d / p)", "training, no division\n(a * d)", "test time\n(a)"]
 values = [inverted_mean, plain_mean, test_mean]
 axes[3].bar(names, values, color=["#0072B2", "#BBBBBB", "#009E73"])
 for i, v in enumerate(values):
     axes[3].text(i, v, f"{v:.3f}", ha="center", va="bottom", fontsize=9)
 axes[3].set_ylabel("mean activation")
 axes[3].set_title(f"keep_prob = {keep_prob:g}, {n_passes} passes", fontsize=10)
-axes[3].tick_params(axis="x", labelsize=8)
+axes[3].set_ylim(0, 1.15 * max(values))
 fig.tight_layout()
 
 print(f"units kept in the three passes: {kept_fraction:.1%} (keep_prob {keep_prob:g})")

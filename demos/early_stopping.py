@@ -64,7 +64,7 @@ best_errors = tuple(
 
 # %%
 # @alt: Left, training cost falling steadily and dev cost falling, reaching a minimum, then rising, with a dashed line at the best epoch and a shaded patience window up to where early stopping ends the run. Right, training and dev error per epoch with the same markers: the training error keeps falling to zero while the dev error drifts up after the best epoch.
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
 for ax, metric in zip(axes, ["cost", "error"], strict=True):
     cost_curves(full, ax=ax, metric=metric)
     ax.axvline(best, color="#D55E00", ls="--", lw=1.2, label=f"best epoch {best}")

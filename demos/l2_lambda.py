@@ -59,8 +59,10 @@ gap_0, gap_l2 = dev_error_0 - train_error_0, dev_error_l2 - train_error_l2
 report_outcome("shrink" if gap_l2 < gap_0 else "grow")
 
 # %%
-# @alt: Left and middle, decision boundaries of the network without regularization, which wraps islands around noisy points, and with L2, which draws a smooth curve between the moons. Right, histograms of all weights for both runs: with L2 the weights crowd much closer to zero.
-fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+# @alt: Top, decision boundaries of the network without regularization, which wraps islands around noisy points, and with L2, which draws a smooth curve between the moons. Below, histograms of all weights for both runs: with L2 the weights crowd much closer to zero.
+fig = plt.figure(figsize=(9, 7))
+grid = fig.add_gridspec(2, 2, height_ratios=[1, 0.7])
+axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, :])]
 for ax, (value, (model, tr, dv, _)) in zip(axes[:2], runs, strict=True):
     decision_boundary(model, X_train, Y_train, ax=ax, resolution=150)
     ax.set_title(

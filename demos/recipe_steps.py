@@ -82,7 +82,7 @@ for _ in range(5):
 
 # %%
 # @alt: Grouped bars of training and dev error for each step of the recipe, with the Bayes error as a dotted line and the verdict above each pair. The first network has high bias; after the bigger network the training error drops to almost zero but the dev error stays high (high variance); more data and then L2 bring the dev error down towards the Bayes error.
-fig, ax = plt.subplots(figsize=(10, 4.2))
+fig, ax = plt.subplots(figsize=(9, 4.2))
 x = np.arange(len(steps))
 train_errors = [100 * d.train_error for _, d in steps]
 dev_errors = [100 * d.dev_error for _, d in steps]
