@@ -17,7 +17,6 @@ import { Compartment, EditorState, Prec } from "@codemirror/state";
 import {
   drawSelection,
   EditorView,
-  highlightActiveLine,
   highlightActiveLineGutter,
   highlightSpecialChars,
   keymap,
@@ -59,7 +58,7 @@ const materialTheme = EditorView.theme({
   ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--md-code-fg-color)", borderLeftWidth: "2px" },
   "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection":
     { backgroundColor: "var(--dn-selection-bg)" },
-  ".cm-activeLine": { backgroundColor: "var(--dn-active-line-bg)" },
+  // No background on the cursor's line: it would lower the contrast of the code colours.
   ".cm-gutters": {
     backgroundColor: "var(--md-code-bg-color)",
     color: "var(--dn-gutter-fg)",
@@ -107,7 +106,6 @@ export function createEditor(parent, { doc, label, describedBy, onRun, onChange 
       drawSelection(),
       indentOnInput(),
       bracketMatching(),
-      highlightActiveLine(),
       indentUnit.of("    "),
       EditorState.tabSize.of(4),
       keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
