@@ -6,6 +6,7 @@ Writes ``docs/performance.md`` (a page of the site) and prints it.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from tools.bench import report
@@ -35,12 +36,20 @@ def main(argv: list[str] | None = None) -> int:
         from tools.bench import engine
 
         rows = engine.run(threads=args.threads, repeats=args.repeats)
+        blas_env = os.environ.get("OPENBLAS_NUM_THREADS")
         sections.append(
             "## Engine: one training step against peers\n\n"
             "Forward, loss, backward and an Adam update on one batch, all libraries held to "
             f"{rows[0]['threads']} thread(s). *vs matmul only* is our step over the time of "
             "its matrix products alone (the limit pure BLAS sets); the other columns are our "
-            "step over theirs (below 1 = deepnotes is faster).\n\n" + report.engine_table(rows)
+            "step over theirs (below 1 = deepnotes is faster). PyTorch and scikit-learn run "
+            "the same MLP, loss and Adam on the same batch.\n\n"
+            + report.engine_table(rows)
+            + "\n\nThe issue's targets for the engine, from the table above "
+            "(OPENBLAS_NUM_THREADS "
+            + (f"set to {blas_env}" if blas_env else "unset")
+            + "):\n\n"
+            + report.engine_targets(rows)
         )
     if "browser" in wanted:
         try:

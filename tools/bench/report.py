@@ -44,3 +44,34 @@ def machine() -> str:
         f"Python {platform.python_version()}, NumPy {np.__version__} ({blas_text}), "
         f"{platform.machine()}, measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
     )
+
+
+def _row(rows: list[dict], net: str, dtype: str) -> dict | None:
+    return next((r for r in rows if r["net"].startswith(net) and r["dtype"] == dtype), None)
+
+
+def engine_targets(rows: list[dict]) -> str:
+    """The issue's engine targets, each with the measured ratio and met/missed."""
+    checks = []  # (target, row, peer, limit)
+    for dtype in ("float32", "float64"):
+        checks.append(("step <= 0.33x PyTorch, demo-size net", "2-64-64-1", dtype, "PyTorch", 0.33))
+    checks.append(("step <= 1.3x PyTorch, large net", "784-256-256-10", "float32", "PyTorch", 1.3))
+    for net in ("2-64-64-1", "784-256-256-10"):
+        for dtype in ("float32", "float64"):
+            checks.append(
+                ("step <= 0.5x scikit-learn (2x faster)", net, dtype, "scikit-learn", 0.5)
+            )
+    for dtype in ("float32", "float64"):
+        checks.append(
+            ("step <= 1.5x matmul only, large net", "784-256-256-10", dtype, "matmul only", 1.5)
+        )
+    lines = ["| Target | Net | dtype | measured | |", "|---|---|---|---|---|"]
+    for target, net, dtype, peer, limit in checks:
+        row = _row(rows, net, dtype)
+        if row is None or peer not in row:
+            lines.append(f"| {target} | {net} | {dtype} | not measured | |")
+            continue
+        value = row["deepnotes"].median / row[peer].median
+        verdict = "met" if value <= limit else "**missed**"
+        lines.append(f"| {target} | {net} | {dtype} | {value:.2f}x | {verdict} |")
+    return "\n".join(lines)
