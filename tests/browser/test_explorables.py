@@ -61,7 +61,8 @@ def open_demo(context: Any, base: str, query: str = "", name: str = DEMO) -> tup
 
 
 def data(demo: LiveDemo, key: str) -> int:
-    return int(demo.root.get_attribute(f"data-{key}") or 0)
+    """The demo's ``data-*`` counter ``key`` (camelCase, as in ``dataset``)."""
+    return int(demo.root.evaluate("(el, key) => el.dataset[key] || 0", key))
 
 
 def wait_data(demo: LiveDemo, key: str, at_least: int, timeout_ms: float = 60_000) -> None:
