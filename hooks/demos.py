@@ -180,8 +180,12 @@ class DemoProcess:
         self.stderr.seek(0)
         return self.stderr.read()[-4000:]
 
-    def run(self, name: str, source: str) -> dict[str, Any]:
-        """Run one demo; on a crash the result is ``{"error": ..., "crashed": True}``."""
+    def run(self, name: str, source: str, cells: bool = False) -> dict[str, Any] | list:
+        """Run one demo; on a crash the result is ``{"error": ..., "crashed": True}``.
+
+        With ``cells`` the demo runs as a notebook and the result is a list of
+        per-cell results (see ``tools/demo_runner.py``).
+        """
         if not self.ready:
             return {
                 "error": f"the demo runner did not start:\n{self._stderr_tail()}",
@@ -190,7 +194,12 @@ class DemoProcess:
         with tempfile.TemporaryDirectory(prefix="dn-demo-") as tmp:
             source_path, out_path = Path(tmp, f"{name}.py"), Path(tmp, "result.json")
             source_path.write_text(source, encoding="utf-8")
-            job = {"name": name, "source_path": str(source_path), "out_path": str(out_path)}
+            job = {
+                "name": name,
+                "source_path": str(source_path),
+                "out_path": str(out_path),
+                "cells": cells,
+            }
             self.stderr.seek(0)
             self.stderr.truncate()
             self.proc.stdin.write(json.dumps({**job, "timeout": TIMEOUT_S}) + "\n")
@@ -238,9 +247,14 @@ def _run_demo_once(name: str, source: str) -> dict[str, Any]:
         return json.loads(out_path.read_text(encoding="utf-8"))
 
 
-def run_demos(jobs: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Run ``(name, source)`` jobs, ``WORKERS`` at a time, each demo in its own process."""
+def run_demos(jobs: list[tuple[str, str]], *, cells: bool = False) -> list[Any]:
+    """Run ``(name, source)`` jobs, ``WORKERS`` at a time, each demo in its own process.
+
+    ``cells=True`` runs each demo as a notebook, cell by cell (``hooks/notebooks.py``).
+    """
     if not hasattr(os, "fork"):  # pragma: no cover - Windows
+        if cells:
+            raise RuntimeError("running demos cell by cell needs os.fork (Linux or macOS)")
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             return list(pool.map(lambda job: _run_demo_once(*job), jobs))
     idle: queue.SimpleQueue[DemoProcess] = queue.SimpleQueue()
@@ -255,7 +269,7 @@ def run_demos(jobs: list[tuple[str, str]]) -> list[dict[str, Any]]:
             with lock:
                 started.append(server)
         try:
-            return server.run(*job)
+            return server.run(*job, cells=cells)
         finally:
             idle.put(server)
 

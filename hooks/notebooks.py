@@ -4,8 +4,10 @@ For each ``demos/<name>.py`` (a jupytext "percent" script) this hook
 
 1. converts it to a notebook with jupytext, adding a title cell that links back
    to the topic page that embeds the demo;
-2. executes it with nbclient in the build's own Python (a failing cell fails
-   the build: ``allow_errors`` is off);
+2. executes it cell by cell in one namespace, like a kernel would, through the
+   same warmed-up, forking demo processes that pre-render the pages
+   (``hooks/demos.py``, ``tools/demo_runner.py``, ``deepnotes.sandbox.run_code``):
+   no Jupyter kernel to start per notebook, and a failing cell fails the build;
 3. writes the executed ``docs/notebooks/<name>.ipynb`` plus an index page.
 
 mkdocs-jupyter then renders those notebooks (``execute: false``: they are
@@ -19,13 +21,15 @@ ignored by git.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
-import os
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import sys
 from importlib.metadata import version
 from pathlib import Path
+
+from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -41,7 +45,7 @@ def _engine_fingerprint() -> str:
     for path in sorted(ENGINE.rglob("*.py")):
         digest.update(path.relative_to(ENGINE).as_posix().encode())
         digest.update(path.read_bytes())
-    for package in ("numpy", "matplotlib", "jupytext", "nbclient"):
+    for package in ("numpy", "matplotlib", "jupytext"):
         digest.update(f"{package}={version(package)}".encode())
     return digest.hexdigest()
 
@@ -63,18 +67,56 @@ def _title_of(source: str, name: str) -> str:
     return match.group(1).strip() if match else name.replace("_", " ").capitalize()
 
 
-def _build_notebook(demo: Path, owner: str | None, fingerprint: str) -> Path:
+def _demos_hook():
+    """``hooks/demos.py``, whose pool of warmed-up demo processes runs the notebooks too."""
+    spec = importlib.util.spec_from_file_location(
+        "deepnotes_hooks_demos", ROOT / "hooks" / "demos.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _cell_outputs(result: dict) -> list:
+    """nbformat outputs of one cell from ``deepnotes.sandbox.run_code``'s result."""
+    import nbformat
+
+    outputs = []
+    if result["stdout"]:
+        outputs.append(nbformat.v4.new_output("stream", name="stdout", text=result["stdout"]))
+    for figure in result["figures"]:
+        outputs.append(
+            nbformat.v4.new_output(
+                "display_data",
+                data={"image/png": figure["png"], "text/plain": f"<Figure: {figure['alt']}>"},
+                metadata={"image/png": {"width": figure["width"], "height": figure["height"]}},
+            )
+        )
+    if result["notes"]:
+        outputs.append(
+            nbformat.v4.new_output("stream", name="stderr", text="\n".join(result["notes"]) + "\n")
+        )
+    return outputs
+
+
+def _notebook_of(demo: Path, owner: str | None, results: list):
+    """The demo as a notebook: a title, a note on where it comes from, executed cells."""
     import jupytext
     import nbformat
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
 
     source = demo.read_text(encoding="utf-8")
-    key = hashlib.sha256((fingerprint + (owner or "") + source).encode()).hexdigest()[:16]
-    cached = CACHE / f"{demo.stem}-{key}.ipynb"
-    if cached.exists():
-        return cached
     notebook = jupytext.reads(source, fmt="py:percent")
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, (cell, result) in enumerate(zip(code_cells, results, strict=False), start=1):
+        if result.get("crashed") or result.get("error"):
+            raise PluginError(
+                f"notebooks: demos/{demo.name}, code cell {number} failed:\n{result['error']}"
+            )
+        cell.outputs = _cell_outputs(result)
+        cell.execution_count = number
+    if len(results) != len(code_cells):
+        raise PluginError(f"notebooks: demos/{demo.name} did not run all its code cells")
     page_url = "" if owner in (None, "index.md") else owner.removesuffix(".md") + "/"
     back = f"[the page that embeds it](../../{page_url})" if owner else "the site"
     has_title = bool(notebook.cells) and notebook.cells[0].source.lstrip().startswith("# ")
@@ -90,34 +132,30 @@ def _build_notebook(demo: Path, owner: str | None, fingerprint: str) -> Path:
         "display_name": "Python 3",
         "language": "python",
     }
-    env_backend = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    try:
-        # IPC transport: the kernel talks over local sockets in .cache/, not over TCP.
-        ipc_dir = CACHE / "ipc"
-        ipc_dir.mkdir(parents=True, exist_ok=True)
-        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(ipc_dir / demo.stem))
-        NotebookClient(
-            notebook,
-            km=kernel,
-            timeout=120,
-            allow_errors=False,
-            resources={"metadata": {"path": str(ROOT)}},
-        ).execute()
-    finally:
-        for socket_file in (CACHE / "ipc").glob(f"{demo.stem}-*"):
-            socket_file.unlink(missing_ok=True)
-        if env_backend is None:
-            os.environ.pop("MPLBACKEND", None)
-        else:
-            os.environ["MPLBACKEND"] = env_backend
-    CACHE.mkdir(parents=True, exist_ok=True)
-    for stale in CACHE.glob(f"{demo.stem}-*.ipynb"):
-        stale.unlink()
-    tmp = cached.with_suffix(".tmp")
-    nbformat.write(notebook, tmp)
-    tmp.replace(cached)
-    return cached
+    return notebook
+
+
+def _build_notebooks(demos: list[Path], owners: dict[str, str], fingerprint: str) -> list[Path]:
+    """Executed notebooks for ``demos``, from the cache or run now (in parallel, cell by cell)."""
+    import nbformat
+
+    def cached_path(demo: Path) -> Path:
+        key = f"{fingerprint}{owners.get(demo.stem, '')}{demo.read_text(encoding='utf-8')}"
+        return CACHE / f"{demo.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.ipynb"
+
+    todo = [demo for demo in demos if not cached_path(demo).exists()]
+    if todo:
+        jobs = [(demo.stem, demo.read_text(encoding="utf-8")) for demo in todo]
+        all_results = _demos_hook().run_demos(jobs, cells=True)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        for demo, results in zip(todo, all_results, strict=True):
+            if isinstance(results, dict):  # the runner itself failed
+                raise PluginError(f"notebooks: demos/{demo.name} failed:\n{results['error']}")
+            notebook = _notebook_of(demo, owners.get(demo.stem), results)
+            for stale in CACHE.glob(f"{demo.stem}-*.ipynb"):
+                stale.unlink()
+            nbformat.write(notebook, cached_path(demo))
+    return [cached_path(demo) for demo in demos]
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:
@@ -133,8 +171,7 @@ def on_config(config, **kwargs):
     demos = sorted(d for d in DEMOS.glob("*.py") if not d.name.startswith("_"))
     owners = _pages_embedding_demos(docs_dir)
     fingerprint = _engine_fingerprint()
-    with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
-        built = list(pool.map(lambda d: _build_notebook(d, owners.get(d.stem), fingerprint), demos))
+    built = _build_notebooks(demos, owners, fingerprint)
     wanted = {f"{demo.stem}.ipynb" for demo in demos} | {"index.md"}
     for demo, notebook in zip(demos, built, strict=True):
         _write_if_changed(out_dir / f"{demo.stem}.ipynb", notebook.read_bytes())

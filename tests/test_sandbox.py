@@ -185,3 +185,16 @@ def test_alt_texts_in_order():
         "one",
         "two",
     ]
+
+
+def test_cells_sharing_a_main_module_see_each_others_names() -> None:
+    import types
+
+    from deepnotes.sandbox import run_code
+
+    main = types.ModuleType("__main__")
+    first = run_code("import numpy as np\nw = np.arange(3)", name="cell 1", main_module=main)
+    second = run_code("print(int(w.sum()))", name="cell 2", main_module=main)
+    assert first["error"] is None and second["stdout"] == "3\n"
+    alone = run_code("print(w)", name="alone")
+    assert "NameError" in alone["error"]

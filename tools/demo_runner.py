@@ -4,14 +4,14 @@
 
     python tools/demo_runner.py --sandbox src/deepnotes/sandbox.py
 
-It imports numpy, matplotlib (Agg) and pyplot once, then reads one job per
-line on stdin (JSON ``{"name", "source_path", "out_path", "timeout"}``). For
-each job it **forks**: the child, a fresh copy of this warmed-up process,
-runs the demo through ``run_code`` and writes the result as JSON to
-``out_path``; the parent waits (killing the child after ``timeout`` seconds)
-and answers one JSON line ``{"ok": bool, "error": str | null}``. A demo can
-therefore not leak state into the next one (isolation as with a new
-interpreter), but the ~1.5 s of imports is paid once per build and slot.
+It imports numpy, matplotlib (Agg) and pyplot once, then reads one job per line on stdin
+(JSON ``{"name", "source_path", "out_path", "timeout"}``, plus ``"cells": true`` to run
+the demo as a notebook, cell by cell). For each job it **forks**: the child, a fresh
+copy of this warmed-up process, runs the demo through ``run_code`` and writes the result
+as JSON to ``out_path``; the parent waits (killing the child after ``timeout`` seconds)
+and answers one JSON line ``{"ok": bool, "error": str | null}``. A demo can therefore
+not leak state into the next one (isolation as with a new interpreter), but the ~1.5 s
+of imports is paid once per build and slot.
 
 Where ``os.fork`` does not exist, ``--once NAME SOURCE OUT`` runs a single
 demo in this process instead (the hook then starts one process per demo).
@@ -42,11 +42,32 @@ def load_sandbox(path: str) -> ModuleType:
     return module
 
 
-def run_one(sandbox: ModuleType, name: str, source_path: str, out_path: str) -> None:
-    """Run one demo and write ``run_code``'s dict to ``out_path``."""
+def run_one(
+    sandbox: ModuleType, name: str, source_path: str, out_path: str, cells: bool = False
+) -> None:
+    """Run one demo and write ``run_code``'s dict to ``out_path``.
+
+    With ``cells``, run the demo as a notebook instead: each code cell of the
+    jupytext percent script in turn, in one shared ``__main__``, and write the
+    list of per-cell results (stopping after a cell that fails).
+    """
     with open(source_path, encoding="utf-8") as f:
         source = f.read()
-    result = sandbox.run_code(source, name=name)
+    if cells:
+        import jupytext
+
+        notebook = jupytext.reads(source, fmt="py:percent")
+        main_module = ModuleType("__main__")
+        result = []
+        for i, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
+            outcome = sandbox.run_code(
+                cell.source, name=f"{name} cell {i + 1}", main_module=main_module
+            )
+            result.append(outcome)
+            if outcome["error"]:
+                break
+    else:
+        result = sandbox.run_code(source, name=name)
     with open(out_path, "w", encoding="utf-8") as f:
         json.dump(result, f)
 
@@ -74,7 +95,9 @@ def _fork_and_wait(sandbox: ModuleType, job: dict) -> dict:
         code = 1
         try:
             os.dup2(2, 1)
-            run_one(sandbox, job["name"], job["source_path"], job["out_path"])
+            run_one(
+                sandbox, job["name"], job["source_path"], job["out_path"], job.get("cells", False)
+            )
             code = 0
         except BaseException:
             traceback.print_exc()

@@ -297,6 +297,7 @@ def run_code(
     name: str = "demo",
     max_output_chars: int = 200_000,
     max_figures: int = 20,
+    main_module: types.ModuleType | None = None,
 ) -> dict[str, Any]:
     """Run ``source`` as a fresh ``__main__`` script; return its output and figures.
 
@@ -311,6 +312,9 @@ def run_code(
         with a note and ``truncated=True``.
     max_figures : int
         Figures encoded; further ones are closed with a note.
+    main_module : module, optional
+        Run in this module's namespace instead of a fresh ``__main__``: the code
+        cells of one notebook share one, so a cell sees what earlier cells defined.
 
     Returns
     -------
@@ -324,7 +328,8 @@ def run_code(
     Raises
     ------
     TypeError
-        If ``source`` or ``name`` is not a string, or a limit is not an integer.
+        If ``source`` or ``name`` is not a string, a limit is not an integer, or
+        ``main_module`` is not a module.
     ValueError
         If a limit is below 1 (figures: below 0).
 
@@ -360,7 +365,9 @@ def run_code(
     run = _Run(source, max_figures)
     notes: list[str] = []
     error: str | None = None
-    main = types.ModuleType("__main__")
+    if main_module is not None and not isinstance(main_module, types.ModuleType):
+        raise TypeError(f"main_module must be a module; got {type(main_module).__name__}")
+    main = main_module if main_module is not None else types.ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
     saved = sys.stdout, sys.stderr, sys.modules.get("__main__"), list(sys.argv), os._exit
     sys.stdout = sys.stderr = output
