@@ -46,7 +46,7 @@ def _check_noise(noise: float) -> float:
 
 def _labels(y: np.ndarray, k: int) -> np.ndarray:
     """Binary labels as an (m, 1) float column, more classes as (m,) ints."""
-    return y.reshape(-1, 1).astype(np.float64) if k == 2 else y.astype(np.int64)
+    return y.reshape(-1, 1).astype(np.float64) if k == 2 else y.astype(np.intp)
 
 
 def _shuffled(X: np.ndarray, Y: np.ndarray, rng: np.random.Generator):
@@ -161,13 +161,14 @@ def spirals(
     -------
     X : ndarray of shape (m, 2)
     Y : ndarray
-        ``(m, 1)`` 0/1 labels when ``k == 2``, else ``(m,)`` ints in ``0..k-1``.
+        ``(m, 1)`` 0/1 labels when ``k == 2``, else ``(m,)`` ints in ``0..k-1``
+        (``np.intp``: int64 in CPython, int32 in Pyodide, so ``np.bincount`` works in both).
 
     Examples
     --------
     >>> X, Y = spirals(m=90, k=3, rng=0)
-    >>> X.shape, Y.shape, Y.dtype, sorted(set(Y.tolist()))
-    ((90, 2), (90,), dtype('int64'), [0, 1, 2])
+    >>> X.shape, Y.shape, Y.dtype == np.intp, sorted(set(Y.tolist()))
+    ((90, 2), (90,), True, [0, 1, 2])
     """
     k = check_int(k, "k", minimum=2)
     m = check_int(m, "m", minimum=k)
@@ -247,7 +248,8 @@ def blobs(
     -------
     X : ndarray of shape (m, 2)
     Y : ndarray
-        ``(m, 1)`` 0/1 labels when ``k == 2``, else ``(m,)`` ints in ``0..k-1``.
+        ``(m, 1)`` 0/1 labels when ``k == 2``, else ``(m,)`` ints in ``0..k-1``
+        (``np.intp``: int64 in CPython, int32 in Pyodide, so ``np.bincount`` works in both).
 
     Examples
     --------
