@@ -51,7 +51,9 @@ pyodide: venv
 build: venv web pyodide
 	$(PY) -m mkdocs build --strict
 
-serve: build
+# The site is built for its local address (sitemap URLs: Material's instant navigation).
+serve: venv web pyodide
+	DEEPNOTES_SITE_URL=http://$(HOST):$(PORT)/ $(PY) -m mkdocs build --strict
 	$(PY) tools/serve.py --host $(HOST) --port $(PORT) --root site
 
 lint: venv
