@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import statistics
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -209,6 +210,7 @@ def test_offline_pack_serves_the_site_with_the_server_down(
         "_dn_serve_offline", Path(__file__).resolve().parents[2] / "tools" / "serve.py"
     )
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     server = module.start_server(site_dir, isolation=True)
     context = browser.new_context(viewport={"width": 1100, "height": 900})
