@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 MODULES = [
     "layers", "model", "losses", "optim", "schedules", "averages", "data",
-    "gradcheck", "train", "diagnosis", "tuning", "plots", "sandbox", "quiz",
+    "gradcheck", "train", "diagnosis", "tuning", "plots", "live", "sandbox", "quiz",
 ]  # fmt: skip
 
 pytestmark = pytest.mark.skipif(
