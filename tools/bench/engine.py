@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -162,9 +163,13 @@ def torch_available() -> bool:
     return True
 
 
-def run(threads: int | None = None, repeats: int = 21) -> list[dict]:
-    """Every shape x dtype: the engine against each peer and against pure matmuls."""
-    threads = threads or os.cpu_count() or 1
+def run(threads: int | None = None, repeats: int = 21, cpu_time: bool = False) -> list[dict]:
+    """Every shape x dtype: the engine against each peer and against pure matmuls.
+
+    ``cpu_time``: time with the process's CPU clock, on one thread (steady on a busy machine).
+    """
+    threads = 1 if cpu_time else threads or os.cpu_count() or 1
+    clock = time.process_time if cpu_time else time.perf_counter
     rows = []
     if torch_available():
         import torch
@@ -181,9 +186,10 @@ def run(threads: int | None = None, repeats: int = 21) -> list[dict]:
                 }
                 if torch_available():
                     sides["PyTorch"] = torch_step(shape, dtype, rng)
-                times: dict[str, Timing] = interleaved(sides, repeats=repeats)
+                times: dict[str, Timing] = interleaved(sides, repeats=repeats, clock=clock)
                 rows.append(
                     {"net": shape.name, "dtype": np.dtype(dtype).name, "threads": threads}
+                    | {"clock": "CPU time" if cpu_time else "wall time"}
                     | {name: t for name, t in times.items()}
                 )
     return rows
