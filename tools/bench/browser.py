@@ -408,7 +408,9 @@ def _per_demo_table(results: dict[str, Any]) -> str:
         "",
         "### Every demo in Pyodide and CPython\n",
         "Each demo once through `deepnotes.sandbox.run_code`, after the imports: in Pyodide "
-        "0.27.7 under Node (`tests/pyodide/run.mjs`) and in a CPython subprocess. Targets: "
+        "0.27.7 under Node (`tests/pyodide/run.mjs`) and in a CPython subprocess, one after "
+        "the other (not interleaved: on a busy machine a ratio below 1 means the load moved). "
+        "Targets: "
         f"<= {CPYTHON_SLOW_S:g} s in CPython and <= {PYODIDE_SLOW_S:g} s in Pyodide; "
         f"**{len(slow)} of {len(rows)}** miss one ({', '.join(slow) or 'none'}).\n",
         "| Demo | CPython | Pyodide | Pyodide / CPython | target |",
