@@ -57,8 +57,8 @@ serve: venv web pyodide
 	$(PY) tools/serve.py --host $(HOST) --port $(PORT) --root site
 
 lint: venv
-	$(PY) -m ruff check src tests tools demos hooks
-	$(PY) -m ruff format --check src tests tools demos hooks
+	$(PY) -m ruff check src tests tools demos hooks conftest.py
+	$(PY) -m ruff format --check src tests tools demos hooks conftest.py
 
 $(NP20_VENV)/.installed: requirements/numpy20.txt pyproject.toml
 	test -x $(NP20_VENV)/bin/python || $(PYTHON) -m venv $(NP20_VENV)

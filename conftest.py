@@ -1,4 +1,8 @@
-"""Shared pytest fixtures for the deepnotes test suite."""
+"""Shared pytest fixtures for the deepnotes test suite.
+
+At the repository root, not in tests/: pytest --doctest-modules would otherwise import
+tests/conftest.py and tests/browser/conftest.py under the same module name.
+"""
 
 from __future__ import annotations
 
