@@ -89,8 +89,8 @@ box_width, box_height = high_lr - low_lr, high_l - low_l
 dashed_box = Rectangle((low_lr, low_l), box_width, box_height, fill=False, ec="C3", ls="--")
 axes[0].add_patch(dashed_box)
 axes[0].set(
-    xlim=(1e-4, 1),
-    ylim=(1e-3, 10),
+    xlim=(10**-4.2, 10**0.2),  # the search space plus a margin
+    ylim=(10**-3.2, 10**1.2),
     ylabel="lambda (L2)",
     title=f"Round 1: {trials_per_round} trials, whole space",
 )
