@@ -14,7 +14,7 @@ from deepnotes.live import live_callback
 from deepnotes.losses import BinaryCrossEntropy
 from deepnotes.model import Sequential
 from deepnotes.optim import Adam
-from deepnotes.plots import cost_curves
+from deepnotes.plots import PALETTE, cost_curves
 from deepnotes.train import fit
 
 lr0 = 0.1  # @param {min: 0.001, max: 0.3, scale: log}
@@ -34,8 +34,9 @@ plans = {
 # @alt: Learning rate against epoch for the constant, inverse-time, exponential and step schedules, all starting at the same lr0.
 fig, ax = plt.subplots(figsize=(7, 3.2))
 epoch_axis = np.arange(epochs)
-for name, plan in plans.items():
-    ax.plot(epoch_axis, plan(epoch_axis), drawstyle="steps-post", label=name)
+for i, (name, plan) in enumerate(plans.items()):
+    colour = PALETTE[i]  # the colours cost_curves uses below
+    ax.plot(epoch_axis, plan(epoch_axis), drawstyle="steps-post", color=colour, label=name)
 ax.set_xlabel("epoch")
 ax.set_ylabel("learning rate")
 ax.legend(fontsize=8)

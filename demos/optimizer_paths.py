@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from deepnotes.optim import SGD, Adam, Momentum, RMSprop
+from deepnotes.plots import PALETTE
 
 # Each optimizer has its own learning rate. For gradient descent and momentum the
 # step is lr * gradient; for RMSprop and Adam it is about lr in each coordinate.
@@ -88,8 +89,9 @@ fig.tight_layout()
 # %%
 # @alt: Cost against step number on a log scale for the four optimizers.
 fig, ax = plt.subplots(figsize=(7, 3.4))
-for name, path in paths.items():
-    ax.semilogy([cost(w) for w in path], label=name)
+for i, (name, path) in enumerate(paths.items()):
+    colour = PALETTE[i]
+    ax.semilogy([cost(w) for w in path], color=colour, label=name)
 ax.set_xlabel("step")
 ax.set_ylabel("cost J(w)")
 ax.legend(fontsize=8)
