@@ -38,7 +38,7 @@ def dev_cost(lr, lambd):
         # full batch (no batch_size): rng only fixes the order of the sums
         fit(
             model, BinaryCrossEntropy(), Adam(lr), X_train, Y_train,
-            epochs=60, lambd=lambd, rng=2,
+            epochs=45, lambd=lambd, rng=2,
         )  # fmt: skip
     except TrainingDiverged:
         return float("nan")  # counts as the worst score
