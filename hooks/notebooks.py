@@ -211,11 +211,12 @@ _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuratio
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Drop the MathJax-from-a-CDN block nbconvert puts in notebook pages.
+    """Drop the MathJax-from-a-CDN block nbconvert puts in notebook pages; focusable blocks.
 
     The site renders math with its self-hosted KaTeX on every page, notebooks
     included, and loads nothing from a third-party origin.
     """
     if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb"):
-        return _MATHJAX.sub("", output)
+        # Code and output blocks scroll sideways: focusable, so keyboard users can scroll them.
+        return _MATHJAX.sub("", output).replace("<pre>", '<pre tabindex="0">')
     return output
