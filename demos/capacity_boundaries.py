@@ -71,8 +71,16 @@ for ax, (name, model) in zip(axes[:3], models.items(), strict=True):
 # Fourth panel: the numbers behind the verdicts.
 x = np.arange(len(results))
 diagnoses = list(results.values())
-axes[3].bar(x - 0.18, [100 * d.train_error for d in diagnoses], width=0.36, label="training")
-axes[3].bar(x + 0.18, [100 * d.dev_error for d in diagnoses], width=0.36, label="dev")
+axes[3].bar(
+    x - 0.18,
+    [100 * d.train_error for d in diagnoses],
+    width=0.36,
+    color="#0072B2",
+    label="training",
+)
+axes[3].bar(
+    x + 0.18, [100 * d.dev_error for d in diagnoses], width=0.36, color="#D55E00", label="dev"
+)
 axes[3].axhline(100 * BAYES_ERROR, color="grey", ls=":", label="Bayes error")
 axes[3].set_xticks(x)
 axes[3].set_xticklabels(["logistic\nregression", "16 units\n+ L2", "2 x 64\nunits"])
