@@ -86,9 +86,35 @@ def a11y_page(browser: Any, guard: Any, plain_url: str) -> Iterator[Any]:
     (out / "axe.json").write_text(json.dumps(FINDINGS, indent=2, sort_keys=True) + "\n")
 
 
+PALETTES = {
+    "default": {"media": "(prefers-color-scheme: light)", "scheme": "default", "index": 1},
+    "slate": {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "index": 2},
+}
+
+
 def set_scheme(page: Any, scheme: str) -> None:
-    page.evaluate("(scheme) => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
-    page.wait_for_timeout(400)  # Material transitions colours: measure the settled ones
+    """Choose the scheme the way a reader's toggle does: Material's stored `__palette`
+    (read by its inline script before the page is drawn), then reload the page."""
+    palette = PALETTES[scheme]
+    value = {
+        "index": palette["index"],
+        "color": {
+            "media": palette["media"],
+            "scheme": palette["scheme"],
+            "primary": "indigo",
+            "accent": "deep-orange",
+        },
+    }
+    page.evaluate(
+        "(value) => localStorage.setItem(new URL(__md_scope).pathname + '.__palette', value)",
+        json.dumps(value),
+    )
+    page.reload()
+    page.wait_for_load_state("load")
+    if page.locator(".dn-demo").count():
+        page.locator(".dn-demo .dn-demo__toolbar").first.wait_for()
+    got = page.evaluate("() => document.body.getAttribute('data-md-color-scheme')")
+    assert got == scheme, got
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
