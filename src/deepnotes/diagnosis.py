@@ -141,8 +141,10 @@ def diagnose(
     dev_error = _check_error(dev_error, "dev_error")
     bayes_error = _check_error(bayes_error, "bayes_error")
     tolerance = check_in_range(tolerance, "tolerance", 0.0, 1.0)
-    avoidable_bias = train_error - bayes_error
-    variance = dev_error - train_error
+    # Rounded: 0.10 - 0.08 is 0.020000000000000004 in floating point, and a gap equal to the
+    # tolerance must not count as "high".
+    avoidable_bias = round(train_error - bayes_error, 12)
+    variance = round(dev_error - train_error, 12)
     high_bias = avoidable_bias > tolerance
     high_variance = variance > tolerance
     if high_bias and high_variance:

@@ -70,3 +70,11 @@ def test_str_is_readable():
 def test_bad_input(args, exc, match):
     with pytest.raises(exc, match=match):
         diagnose(*args)
+
+
+def test_a_gap_equal_to_the_tolerance_is_not_high_despite_rounding_noise():
+    from deepnotes import diagnose
+
+    d = diagnose(train_error=0.08, dev_error=0.10, bayes_error=0.075)  # 0.1 - 0.08 > 0.02
+    assert d.variance == 0.02 and d.avoidable_bias == 0.005
+    assert d.verdict == "fine"
