@@ -637,6 +637,7 @@ class BatchNorm(Layer):
 
     $$d\hat{x} = dy\,\gamma, \quad dx = \frac{1}{m\sqrt{\sigma^2 + \epsilon}}
     \Big(m\, d\hat{x} - \sum_i d\hat{x}_i - \hat{x} \sum_i d\hat{x}_i \hat{x}_i\Big),$$
+
     $$d\gamma = \sum_i dy_i\, \hat{x}_i, \quad d\beta = \sum_i dy_i.$$
 
     Parameters
