@@ -211,12 +211,11 @@ _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuratio
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Drop the MathJax-from-a-CDN block nbconvert puts in notebook pages; focusable blocks.
+    """Drop the MathJax-from-a-CDN block nbconvert puts in notebook pages.
 
     The site renders math with its self-hosted KaTeX on every page, notebooks
     included, and loads nothing from a third-party origin.
     """
     if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb"):
-        # Code and output blocks scroll sideways: focusable, so keyboard users can scroll them.
-        return _MATHJAX.sub("", output).replace("<pre>", '<pre tabindex="0">')
+        return _MATHJAX.sub("", output)  # hooks/a11y.py makes the scrolling cells focusable
     return output
