@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from deepnotes._checks import as_float_array, check_in_range, check_positive
+from deepnotes._checks import as_float_array, check_in_range
 from deepnotes.layers import Dropout
 from deepnotes.losses import Loss, l2_gradients, l2_penalty
 from deepnotes.model import Sequential
@@ -224,7 +224,7 @@ def gradient_check_report(
     Y : array_like
         Labels, as ``loss`` expects them.
     eps : float
-        Step $\varepsilon > 0$ (default 1e-7, as in the notes).
+        Step $0 < \varepsilon \le 1$ (default 1e-7, as in the notes).
     lambd : float
         L2 strength $\lambda \ge 0$ included in the cost.
 
@@ -238,8 +238,9 @@ def gradient_check_report(
     ------
     ValueError
         If the model contains dropout with ``keep_prob < 1`` (check with
-        ``keep_prob = 1``, then turn dropout on), ``eps`` <= 0, ``lambd`` < 0, or
-        ``X``/``Y`` are invalid for the model and loss.
+        ``keep_prob = 1``, then turn dropout on), ``eps`` outside ``(0, 1]``,
+        ``lambd`` < 0, ``X``/``Y`` are invalid for the model and loss, or the cost or a
+        gradient overflows (e.g. ``lambd = 1e300``).
     TypeError
         If ``model`` is not a ``Sequential`` or ``loss`` not a ``Loss``.
 
@@ -265,7 +266,7 @@ def gradient_check_report(
             f"loss must be a deepnotes loss (e.g. BinaryCrossEntropy()); got {type(loss).__name__}"
         )
     _refuse_dropout(model)
-    eps = check_positive(eps, "eps")
+    eps = check_in_range(eps, "eps", 0.0, 1.0, low_inclusive=False)
     lambd = check_in_range(lambd, "lambd", 0.0, np.inf)
 
     net = model.astype(np.float64)
@@ -274,6 +275,21 @@ def gradient_check_report(
     Y = np.asarray(Y)
     if Y.dtype == np.float32:
         Y = Y.astype(np.float64)
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            return _compare_gradients(net, loss, X, Y, eps, lambd)
+    except FloatingPointError as error:
+        raise ValueError(
+            f"the gradient check overflowed ({error}) with eps={eps:g}, lambd={lambd:g}: the "
+            "cost or its gradients are not finite at these parameters; use a small eps (1e-7 "
+            "in float64) and a moderate lambd"
+        ) from None
+
+
+def _compare_gradients(
+    net: Sequential, loss: Loss, X: np.ndarray, Y: np.ndarray, eps: float, lambd: float
+) -> GradientCheckReport:
+    """Backprop's gradients against central differences, parameter by parameter."""
     m = X.shape[0]
 
     def cost() -> float:

@@ -23,18 +23,6 @@ from demo_page import is_local
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("DEEPNOTES_SITE", ROOT / "site"))
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = os.environ.get("DEEPNOTES_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    # Belt and braces: no host name resolves, so nothing could reach another machine even if
-    # the route guard below missed a request.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 
 
 def _load(name: str, path: Path) -> Any:
@@ -86,11 +74,12 @@ def plain_url(site_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: install Debian's chromium (make chromium)")
+    chromium = _load("_dn_chromium", ROOT / "tools" / "chromium.py")
+    if not chromium.PATH.exists():
+        pytest.fail(f"no chromium at {chromium.PATH}: install Debian's chromium (make chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = chromium.launch(playwright)
         try:
             yield browser
         finally:

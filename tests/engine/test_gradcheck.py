@@ -216,6 +216,8 @@ def test_verdict_thresholds_and_relative_error():
         ({"model": [Dense(2, 1, rng=0)]}, TypeError, "Sequential"),
         ({"loss": "bce"}, TypeError, "loss"),
         ({"eps": 0.0}, ValueError, "eps"),
+        ({"eps": 8.9e307}, ValueError, r"eps must be in \(0, 1\]"),
+        ({"lambd": 7e307}, ValueError, "overflowed .* lambd=7e\\+307"),
         ({"lambd": -1.0}, ValueError, "lambd"),
         ({"X": np.ones((4, 3))}, ValueError, r"\(m, 2\)"),
     ],

@@ -31,18 +31,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from tools import chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("DEEPNOTES_SITE", ROOT / "site"))
-CHROMIUM = os.environ.get("DEEPNOTES_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
 #: A topic page and its demo for the cold load: a light demo, so the figure measures the
 #: site's loading, not a long training run.
 DEMO_PAGE = ("topics/minibatch-ewma/", "ewma_beta")
@@ -332,7 +324,7 @@ def measure(repeats: int = 3) -> dict[str, Any]:
         plain_server = _serve(SITE, isolation=False)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = chromium.launch(playwright)
                 try:
                     ours, bare = [], []
                     for r in range(repeats):  # A B A B ..., alternating who goes first
@@ -429,8 +421,8 @@ def section(repeats: int = 3) -> str:
     """Measure and return the Markdown section (or why it was skipped)."""
     if not (SITE / "index.html").is_file() or not (SITE / "pyodide").is_dir():
         return f"## Browser\n\nSkipped: {SITE} is not built with Pyodide (run `make build`)."
-    if not Path(CHROMIUM).exists():
-        return f"## Browser\n\nSkipped: no chromium at {CHROMIUM}."
+    if not chromium.PATH.exists():
+        return f"## Browser\n\nSkipped: no chromium at {chromium.PATH}."
     try:
         import playwright  # noqa: F401
     except ImportError:
