@@ -18,7 +18,12 @@ On each build:
    directory URL, relative to the page; the runner resolves it against the page
    URL), ``wheel``, ``worker`` (``assets/build/worker.js?v=<hash of the file>``),
    ``version`` (the engine's), ``pyodide_version`` and ``pyodide_source``.
-4. **CDN mode** - ``pyodide_source: cdn`` points ``pyodide`` at
+4. **matplotlib's font cache** - ``tools/font_cache.py`` builds it once per Pyodide
+   version (in Pyodide under Node); it goes to ``site/runtime/<hash>/fontlist-v<N>.json``
+   and the meta's ``fontlist``. The worker writes it into matplotlib's cache directory
+   before the first import, so no page load spends seconds building it. Without Node the
+   build goes on without it (matplotlib then builds the cache in the browser).
+5. **CDN mode** - ``pyodide_source: cdn`` points ``pyodide`` at
    ``https://cdn.jsdelivr.net/pyodide/v<version>/full/`` and adds
    ``integrity: {"pyodide.mjs": "sha384-..."}``, computed from the npm copy of the
    same version (the CDN serves the same release build); a runner that fetches
@@ -121,6 +126,8 @@ def runtime_meta(page_url: str, state: dict[str, Any]) -> str:
         return out + (f"?{query}" if query else "")
 
     data = {"pyodide": rel(state["pyodide"]), "wheel": rel(state["wheel"])}
+    if state.get("fontlist"):
+        data["fontlist"] = rel(state["fontlist"])
     if state.get("worker"):
         data["worker"] = rel(state["worker"])
     data.update(state.get("extra", {}))
@@ -144,6 +151,7 @@ def on_pre_build(config: Any) -> None:
     except engine.WheelError as exc:
         raise PluginError(str(exc)) from exc
     key = wheel.parent.name
+    fontlist_file, fontlist = _font_cache(dist)
     project = tomllib.loads((HOOK_REPO / "pyproject.toml").read_text())["project"]
     extra: dict[str, Any] = {
         "version": project["version"],
@@ -161,9 +169,23 @@ def on_pre_build(config: Any) -> None:
         wheel_file=wheel,
         wheel=f"wheels/{key}/{wheel.name}",
         pyodide=pyodide_url,
+        fontlist_file=fontlist_file,
+        fontlist=fontlist,
         worker=None,
         extra=extra,
     )
+
+
+def _font_cache(dist: Path) -> tuple[Path | None, str | None]:
+    """matplotlib's font cache for this Pyodide and its site URL (content-hashed), or Nones."""
+    fonts = _tool("font_cache")
+    try:
+        path = fonts.ensure_font_cache(dist)
+    except fonts.FontCacheError as exc:
+        log.warning("runtime_assets: no matplotlib font cache (%s); pages work without it", exc)
+        return None, None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return path, f"runtime/{digest}/{path.name}"
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -194,6 +216,8 @@ def on_post_build(config: Any) -> None:
     """Put the engine wheel and (self-hosted mode) Pyodide into the site."""
     site = Path(config.site_dir)
     written = int(link_or_copy(_state["wheel_file"], site / _state["wheel"]))
+    if _state.get("fontlist"):
+        written += link_or_copy(_state["fontlist_file"], site / _state["fontlist"])
     if _state["extra"]["pyodide_source"] == "self":
         dist: Path = _state["dist"]
         target = site / _state["pyodide"]

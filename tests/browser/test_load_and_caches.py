@@ -135,6 +135,13 @@ def test_the_worker_loads_the_wheel_named_in_the_page_meta(load_page: Any) -> No
     loaded = [url for url in requests if "/wheels/" in url]  # Pyodide's own are elsewhere
     assert wheel in loaded, loaded
     assert set(loaded) == {wheel}, "only the page's wheel is ever requested"
+    # matplotlib's font cache, shipped with the site, was fetched and put where matplotlib
+    # looks (no page load spends seconds building it).
+    fontlist = page.evaluate("() => window.deepnotes.runtime.config.fontlist")
+    assert fontlist and fontlist in requests, fontlist
+    demos[0].set_code("import os, matplotlib\nprint(sorted(os.listdir(matplotlib.get_cachedir())))")
+    assert demos[0].run()[0] == "done", demos[0].status
+    assert fontlist.rsplit("/", 1)[1] in demos[0].output.inner_text()
     versions = page.evaluate("() => window.deepnotes.runtime.versions")
     assert versions["deepnotes"] == wheel.rsplit("/", 1)[1].split("-")[1]
 

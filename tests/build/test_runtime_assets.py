@@ -79,6 +79,18 @@ def test_wheel_and_pyodide_are_in_the_site(self_hosted):
     assert not (pyodide / ".stamp.json").exists()
 
 
+def test_matplotlib_font_cache_is_shipped_for_this_pyodide(self_hosted):
+    home, deep = _meta(self_hosted / "index.html"), _meta(self_hosted / "topics/deep/index.html")
+    assert re.fullmatch(r"runtime/[0-9a-f]{16}/fontlist-v\d+\.json", home["fontlist"])
+    assert deep["fontlist"] == "../../" + home["fontlist"]
+    fontlist = json.loads((self_hosted / home["fontlist"]).read_text())
+    assert home["fontlist"].endswith(f"fontlist-v{fontlist['_version']}.json")
+    assert fontlist["defaultFamily"]["ttf"] == "DejaVu Sans"
+    # Paths relative to matplotlib's data directory: valid in any Pyodide of this version.
+    names = [font["fname"] for font in fontlist["ttflist"]]
+    assert len(names) >= 30 and all(name.startswith("fonts/ttf/") for name in names), names[:3]
+
+
 def test_cdn_mode_points_to_the_pinned_cdn_with_integrity(tmp_path):
     site = _build(tmp_path, "cdn")
     meta = _meta(site / "index.html")

@@ -3,7 +3,10 @@
 //
 //   node tests/pyodide/run.mjs --index .cache/pyodide/0.27.7 --wheel <deepnotes wheel>
 //        [--repo .] [--demos demos] [--tests tests/engine] [--test-wheels <dir of .whl>]
-//        [--max-examples 30] [--skip-demos] [--skip-tests]
+//        [--max-examples 30] [--skip-demos] [--skip-tests] [--demo-shard K/N]
+//
+// --demo-shard K/N runs only the demos whose index in name order is K modulo N, so that two
+// Node processes (one core each) can share the demos.
 //
 // The pytest wrapper (tests/pyodide/test_in_pyodide.py) builds the engine wheel with the same
 // function the site's hook uses and downloads the pure-Python test wheels (pytest, pluggy,
@@ -16,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 
 function parseArgs(argv) {
-  const args = { repo: ".", demos: null, tests: null, testWheels: null, maxExamples: "30" };
+  const args = { repo: ".", demos: null, tests: null, testWheels: null, maxExamples: "30", shard: [0, 1] };
   for (let i = 0; i < argv.length; i += 1) {
     const key = argv[i];
     const next = () => argv[++i];
@@ -29,6 +32,13 @@ function parseArgs(argv) {
     else if (key === "--max-examples") args.maxExamples = next();
     else if (key === "--skip-demos") args.skipDemos = true;
     else if (key === "--skip-tests") args.skipTests = true;
+    else if (key === "--demo-shard") {
+      const [k, n] = next().split("/").map(Number);
+      if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 1 && k >= 0 && k < n)) {
+        throw new Error("--demo-shard takes K/N with 0 <= K < N, e.g. 0/2");
+      }
+      args.shard = [k, n];
+    }
     else throw new Error(`unknown argument ${key}`);
   }
   if (!args.index || !args.wheel) throw new Error("--index and --wheel are required");
@@ -82,7 +92,11 @@ def run_demo(source, name):
                        "figures": len(out["figures"]), "stdout_chars": len(out["stdout"]),
                        "notes": out["notes"]})
 run_demo`);
-    const names = readdirSync(args.demos).filter((f) => f.endsWith(".py") && !f.startsWith("_")).sort();
+    const [k, n] = args.shard;
+    const names = readdirSync(args.demos)
+      .filter((f) => f.endsWith(".py") && !f.startsWith("_"))
+      .sort()
+      .filter((_, i) => i % n === k);
     for (const file of names) {
       const name = basename(file, ".py");
       const source = readFileSync(join(args.demos, file), "utf8");

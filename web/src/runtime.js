@@ -10,7 +10,8 @@ const SCRIPT_URL = typeof document !== "undefined" && document.currentScript ? d
 
 /**
  * The runtime URLs from `<meta name="deepnotes-runtime" content='{"pyodide": ..., "wheel": ...,
- * "worker": ...}'>` (written by hooks/runtime_assets.py), made absolute against the page URL.
+ * "worker": ..., "fontlist": ...}'>` (written by hooks/runtime_assets.py), made absolute against
+ * the page URL.
  */
 export function readRuntimeConfig(doc = document) {
   const meta = doc.querySelector('meta[name="deepnotes-runtime"]');
@@ -28,7 +29,8 @@ export function readRuntimeConfig(doc = document) {
   if (!pyodide.endsWith("/")) pyodide += "/";
   let worker = raw.worker ? absolute(raw.worker) : null;
   if (!worker && SCRIPT_URL) worker = new URL("worker.js", SCRIPT_URL).href;
-  return { ...raw, pyodide, wheel: absolute(raw.wheel), worker };
+  const fontlist = typeof raw.fontlist === "string" ? absolute(raw.fontlist) : null;
+  return { ...raw, pyodide, wheel: absolute(raw.wheel), worker, fontlist };
 }
 
 export class PythonRuntime {
@@ -112,8 +114,9 @@ export class PythonRuntime {
       this.interruptBuffer = null;
       this.controlBuffer = null;
     }
-    const { pyodide, wheel, integrity } = this.config;
-    this.worker.postMessage({ type: "init", urls: { pyodide, wheel, integrity: integrity || null } });
+    const { pyodide, wheel, integrity, fontlist } = this.config;
+    const urls = { pyodide, wheel, integrity: integrity || null, fontlist: fontlist || null };
+    this.worker.postMessage({ type: "init", urls });
     this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
     this.emit({ type: "state", state: this.state });
     return true;

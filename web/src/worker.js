@@ -115,6 +115,25 @@ _deepnotes_warm_up()
 del _deepnotes_warm_up
 `;
 
+/** The text at `url`, or null when it cannot be fetched (the font cache is an optimization). */
+async function fetchText(url) {
+  try {
+    const response = await fetch(url);
+    return response.ok ? await response.text() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Put the shipped font cache into matplotlib's cache directory (MEMFS), if there is one. */
+function installFontCache(text, url) {
+  if (!text) return;
+  const name = new URL(url, self.location.href).pathname.split("/").pop();
+  const dir = pyodide.runPython("import matplotlib\nmatplotlib.get_cachedir()");
+  pyodide.FS.mkdirTree(dir);
+  pyodide.FS.writeFile(`${dir}/${name}`, text);
+}
+
 async function loadRuntime(urls) {
   const span = (phase) => PHASES.find((p) => p.name === phase);
   let phase = "runtime";
@@ -140,6 +159,10 @@ async function loadRuntime(urls) {
       control: liveControl,
     });
 
+    // matplotlib's font cache, built once at site build time (tools/font_cache.py): fetched
+    // while the packages load, written where matplotlib looks before its first import.
+    const fontlist = urls.fontlist ? fetchText(urls.fontlist) : Promise.resolve(null);
+
     phase = "numpy";
     progress(phase, span(phase).start, "Loading numpy…");
     await pyodide.loadPackage("numpy", { messageCallback: () => {} });
@@ -148,6 +171,7 @@ async function loadRuntime(urls) {
     phase = "matplotlib";
     progress(phase, span(phase).start, "Loading matplotlib…");
     await pyodide.loadPackage("matplotlib", { messageCallback: () => {} });
+    installFontCache(await fontlist, urls.fontlist);
     pyodide.runPython(PYTHON_GLUE);
     // Import pyplot and, while the reader is still reading (prefetch), draw one tiny figure: the
     // first draw loads fonts and fills caches, which would otherwise delay the first real figure.
