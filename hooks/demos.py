@@ -62,6 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -407,6 +408,7 @@ def _strip_outer_div(code: str) -> str:
 # ---- MkDocs events ---------------------------------------------------------------------
 
 
+@event_priority(50)  # before plugins that index the files (htmlproofer checks every image link)
 def on_files(files: Files, config: Any) -> Files:
     """Find every marker, pre-render those demos, add their figures as site files."""
     config_dir = Path(config.config_file_path).resolve().parent
