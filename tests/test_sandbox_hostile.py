@@ -10,6 +10,7 @@ from __future__ import annotations
 import _thread
 import json
 import re
+import signal
 import subprocess
 import sys
 import textwrap
@@ -123,12 +124,16 @@ def test_a_4_gb_allocation_is_a_memory_error_with_advice():
 
 def test_an_infinite_loop_is_stopped_by_keyboard_interrupt():
     # What Stop does in the browser (SIGINT through the interrupt buffer), done by a timer here.
+    # Python's own SIGINT handler for the duration: a process started in the background by a
+    # non-interactive shell inherits SIGINT ignored, and interrupt_main() then does nothing.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
     try:
         result = run_code("n = 0\nwhile True:\n    n += 1\n")
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert re.fullmatch(r"Stopped at line [23] \(KeyboardInterrupt\)\.", result["error"])
     assert_next_run_works()
 
