@@ -150,6 +150,13 @@ def local_sitemap(context: Any, base_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def new_context(browser: Any, guard: NetworkGuard) -> Any:
+    """Make a fresh browser context (its own storage, HTTP cache and service workers): 1100x900,
+    60 s timeouts, the network guard attached. The caller closes it."""
+    return lambda **options: _context(browser, guard, **options)
+
+
+@pytest.fixture(scope="session")
 def isolated_context(browser: Any, guard: NetworkGuard, isolated_url: str) -> Iterator[Any]:
     """A browser context for the isolated server (its HTTP cache is shared by the tests)."""
     context = _context(browser, guard)

@@ -186,12 +186,10 @@ def test_stop_without_isolation_restarts_python(
 
 
 @pytest.fixture(scope="module")
-def editor_context(browser: Any, guard: Any) -> Iterator[Any]:
+def editor_context(new_context: Any) -> Iterator[Any]:
     """A context whose pages never load Pyodide (requests for it are aborted): for tests of the
     editor and the stored edits, which need no Python, on a busy machine."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(60_000)
-    guard.attach(context)
+    context = new_context()
     context.route("**/pyodide/**", lambda route: route.abort())
     yield context
     context.close()

@@ -46,11 +46,9 @@ def live_code(epochs: int) -> str:
 
 
 @pytest.fixture
-def context(browser: Any, guard: Any) -> Iterator[Any]:
+def context(new_context: Any) -> Iterator[Any]:
     """A fresh context per test: its own localStorage, caches and service workers."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(60_000)
-    guard.attach(context)
+    context = new_context()
     yield context
     context.close()
 
@@ -203,7 +201,7 @@ def test_prediction_is_recorded_and_counted(context: Any, isolated_url: str) -> 
 
 
 def test_offline_pack_serves_the_site_with_the_server_down(
-    browser: Any, guard: Any, site_dir: Path, timings: dict[str, float]
+    new_context: Any, site_dir: Path, timings: dict[str, float]
 ) -> None:
     # Its own server, so the test can stop it: every request to it then fails.
     spec = importlib.util.spec_from_file_location(
@@ -213,9 +211,7 @@ def test_offline_pack_serves_the_site_with_the_server_down(
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     server = module.start_server(site_dir, isolation=True)
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(60_000)
-    guard.attach(context)
+    context = new_context()
     try:
         page = context.new_page()
         page.goto(f"{server.url}{PAGE}")

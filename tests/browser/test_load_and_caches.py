@@ -43,12 +43,10 @@ def demo_html(i: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def load_page(browser: Any, guard: Any, isolated_url: str) -> Iterator[Any]:
+def load_page(new_context: Any, isolated_url: str) -> Iterator[Any]:
     """The regularization page with eight extra demo blocks, in a context of its own: a fresh
     HTTP cache, so every file the worker needs is fetched (and recorded) here."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(60_000)
-    guard.attach(context)
+    context = new_context()
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()

@@ -18,12 +18,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
-def test_demo_and_quiz_work_without_csp_violations(
-    browser: Any, guard: Any, isolated_url: str
-) -> None:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(60_000)
-    guard.attach(context)
+def test_demo_and_quiz_work_without_csp_violations(new_context: Any, isolated_url: str) -> None:
+    context = new_context()
     context.add_init_script(RECORD)
     page = context.new_page()
     console: list[str] = []
