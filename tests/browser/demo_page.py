@@ -126,3 +126,26 @@ class LiveDemo:
         )
         failure = self.page.evaluate("() => window.deepnotes.runtime.failure")
         assert failure is None, f"Python could not be loaded: {failure}"
+
+
+def instant_goto(page: Any, url: str) -> None:
+    """Follow a link to `url` the way a reader's click does under Material's instant navigation:
+    the content is swapped in the same document, so the page's Python worker stays. Fails if the
+    browser loaded a new document instead (the URL must be one the sitemap lists)."""
+    page.evaluate(
+        """(url) => {
+            window.__dnSameDocument = true;
+            const link = document.createElement('a');
+            link.href = url;
+            link.textContent = 'next page';
+            link.setAttribute('data-dn-test-nav', '');
+            document.querySelector('.md-content').append(link);
+        }""",
+        url,
+    )
+    page.locator("a[data-dn-test-nav]").last.dispatch_event("click")
+    page.wait_for_function("(url) => location.href.split('#')[0] === url", arg=url)
+    # The link lived in the old content: gone once the new page's content is in place.
+    page.wait_for_function("() => !document.querySelector('a[data-dn-test-nav]')")
+    page.wait_for_function("() => !document.querySelector('.dn-demo:not([data-dn-live])')")
+    assert page.evaluate("() => window.__dnSameDocument === true"), f"{url} was a full page load"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_page import COLD_TIMEOUT_MS, LiveDemo, is_local
+from demo_page import COLD_TIMEOUT_MS, RUN_TIMEOUT_MS, LiveDemo, instant_goto, is_local
 
 STOP_LIMIT_MS = 1000
 
@@ -320,6 +320,62 @@ def test_instant_navigation_keeps_the_python_worker(live: Any) -> None:
     assert state == "done" and "same worker" in demo.output.inner_text()
 
 
+#: One quick demo of each topic page, run in Chromium on the worker the `live` page already has
+#: (instant navigation keeps it). Every demo also runs in Pyodide under Node (tests/pyodide).
+QUICK_DEMO = {
+    "topics/data-splits/": "dev_set_size",
+    "topics/bias-variance/": "diagnose_numbers",
+    "topics/regularization/": "dropout_masks",
+    "topics/normalizing-inputs/": "normalize_contours",
+    "topics/initialization/": "gradient_clipping",
+    "topics/gradient-checking/": "gradcheck_bug",
+    "topics/minibatch-ewma/": "ewma_beta",
+    "topics/optimizers/": "optimizer_race",
+    "topics/hyperparameter-tuning/": "sampling_scale",
+    "topics/batch-norm/": "bn_bias",
+    "topics/frameworks/": "framework_same_model",
+}
+
+
+def test_a_demo_of_every_topic_page_runs_in_the_browser(
+    live: Any, isolated_url: str, site_dir: Path, timings: dict
+) -> None:
+    page = live.page
+    with_demos = {
+        f"{p.parent.relative_to(site_dir).as_posix()}/"
+        for p in site_dir.glob("topics/*/index.html")
+        if 'class="dn-demo"' in p.read_text(encoding="utf-8")
+    }
+    assert with_demos == set(QUICK_DEMO), "QUICK_DEMO must name one demo of each topic page"
+    start_url = page.url.split("#")[0]
+    problems = []
+    try:
+        run_each(page, isolated_url, problems, timings)
+    finally:
+        instant_goto(page, start_url)  # back where the other tests of this module expect to be
+    assert not problems, "\n".join(problems)
+
+
+def run_each(page: Any, base_url: str, problems: list[str], timings: dict) -> None:
+    """Run QUICK_DEMO's demos one page after another; note what went wrong in `problems`."""
+    for path, name in QUICK_DEMO.items():
+        instant_goto(page, base_url + path)
+        demo = LiveDemo(page, name)
+        pre = demo.output
+        had = {"figure": pre.locator("img").count(), "text": pre.locator("pre").count()}
+        pre.locator("img").evaluate_all("(imgs) => imgs.forEach((i) => i.dataset.old = '1')")
+        state, seconds = demo.run(timeout_ms=RUN_TIMEOUT_MS)
+        timings[f"browser_demo_{name}_s"] = seconds
+        new_figures = demo.output.locator("img:not([data-old])").count()
+        text = demo.output.locator(".dn-demo__stdout").all_inner_texts()
+        if state != "done":
+            problems.append(f"{name}: {demo.status}")
+        elif had["figure"] and not new_figures:
+            problems.append(f"{name}: drew no figure (its pre-rendered output has one)")
+        elif had["text"] and not "".join(text).strip():
+            problems.append(f"{name}: printed nothing (its pre-rendered output has text)")
+
+
 def test_small_screen_keeps_the_demo_usable(
     browser: Any, guard: Any, isolated_url: str, demo_path: str
 ) -> None:
@@ -379,32 +435,34 @@ def test_copy_puts_the_code_on_the_clipboard(live: Any) -> None:
     assert page.evaluate("() => navigator.clipboard.readText()") == "print('copied')"
 
 
-def test_runs_of_several_demos_queue_in_order(
-    isolated_context: Any, isolated_url: str, site_dir: Path
-) -> None:
+def test_runs_of_several_demos_queue_in_order(live: Any, isolated_url: str, site_dir: Path) -> None:
     pages = sorted(site_dir.glob("topics/*/index.html"))
     busy = [p for p in pages if p.read_text(encoding="utf-8").count('class="dn-demo"') >= 3]
     if not busy:
         pytest.skip("no page with three demos yet")
-    page = isolated_context.new_page()
-    page.goto(isolated_url + busy[0].parent.relative_to(site_dir).as_posix() + "/")
-    page.locator(".dn-demo .dn-demo__toolbar").first.wait_for()
-    names = page.evaluate(
-        """() => {
-            window.__finished = [];
-            const demos = deepnotes.demos().slice(0, 3);
-            demos.forEach((d, i) => {
-                d.code = `import time\ntime.sleep(0.2)\nprint('run ${i}')`;
-                d.root.addEventListener('deepnotes:result', () => window.__finished.push(d.name));
-            });
-            demos.forEach((d) => d.root.querySelector('.dn-demo__run').click());
-            return demos.map((d) => d.name);
-        }"""
-    )
-    page.wait_for_function("() => window.__finished.length === 3", timeout=COLD_TIMEOUT_MS)
-    assert page.evaluate("() => window.__finished") == names
-    for index, name in enumerate(names):
-        demo = LiveDemo(page, name)
-        assert demo.state == "done", demo.status
-        assert f"run {index}" in demo.output.inner_text()
-    page.close()
+    page = live.page
+    start_url = page.url.split("#")[0]
+    instant_goto(page, isolated_url + busy[0].parent.relative_to(site_dir).as_posix() + "/")
+    try:
+        page.locator(".dn-demo .dn-demo__toolbar").first.wait_for()
+        names = page.evaluate(
+            """() => {
+                window.__finished = [];
+                const demos = deepnotes.demos().slice(0, 3);
+                demos.forEach((d, i) => {
+                    d.code = `import time\ntime.sleep(0.2)\nprint('run ${i}')`;
+                    d.root.addEventListener('deepnotes:result',
+                        () => window.__finished.push(d.name));
+                });
+                demos.forEach((d) => d.root.querySelector('.dn-demo__run').click());
+                return demos.map((d) => d.name);
+            }"""
+        )
+        page.wait_for_function("() => window.__finished.length === 3", timeout=RUN_TIMEOUT_MS)
+        assert page.evaluate("() => window.__finished") == names
+        for index, name in enumerate(names):
+            demo = LiveDemo(page, name)
+            assert demo.state == "done", demo.status
+            assert f"run {index}" in demo.output.inner_text()
+    finally:
+        instant_goto(page, start_url)  # back where the other tests of this module expect to be

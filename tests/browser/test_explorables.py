@@ -53,6 +53,34 @@ def context(new_context: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def shared(new_context: Any, isolated_url: str) -> Iterator[tuple[Any, LiveDemo]]:
+    """One page (one Python worker) for the tests that only run code in the L2 demo: each
+    starts from `fresh`, so a cold load is paid once instead of once per test."""
+    context = new_context()
+    page, demo = open_demo(context, isolated_url)
+    yield page, demo
+    context.close()
+
+
+def fresh(shared: tuple[Any, LiveDemo], code: str) -> tuple[Any, LiveDemo]:
+    """The shared page's demo, idle, with no runs in its chart, counters at 0 and `code` set."""
+    page, demo = shared
+    if demo.state in {"running", "queued"}:
+        demo.stop_and_measure()
+    page.evaluate(
+        """(el) => {
+            window.deepnotes.demo(el.dataset.demo).explorable.clearRuns();
+            for (const key of ['livePoints', 'liveFrames', 'liveFramesAtEnd']) {
+                delete el.dataset[key];
+            }
+        }""",
+        demo.root.element_handle(),
+    )
+    demo.set_code(code)
+    return page, demo
+
+
 def open_demo(context: Any, base: str, query: str = "", name: str = DEMO) -> tuple[Any, LiveDemo]:
     page = context.new_page()
     page.goto(f"{base}{PAGE}{query}")
@@ -73,10 +101,10 @@ def wait_data(demo: LiveDemo, key: str, at_least: int, timeout_ms: float = 60_00
 
 
 def test_live_run_draws_frames_and_page_stays_responsive(
-    context: Any, isolated_url: str, artifacts: Path, timings: dict[str, float]
+    shared: tuple[Any, LiveDemo], artifacts: Path, timings: dict[str, float]
 ) -> None:
-    page, demo = open_demo(context, isolated_url)
-    demo.set_code(live_code(400))
+    page, demo = fresh(shared, live_code(400))
+    before = demo.runs
     # Handler delay of real clicks during the run: event creation (input) -> handler start.
     page.evaluate(
         """(el) => {
@@ -94,7 +122,7 @@ def test_live_run_draws_frames_and_page_stays_responsive(
             break
         title.click()
         page.wait_for_timeout(60)
-    demo.wait_runs(1)
+    demo.wait_runs(before + 1)
     assert demo.state == "done", demo.status
     frames = data(demo, "liveFramesAtEnd")
     assert frames >= 10, f"only {frames} frames drawn during the run"
@@ -113,13 +141,14 @@ def test_live_run_draws_frames_and_page_stays_responsive(
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.evaluate("window.deepnotes.demo('l2_lambda').explorable.draw()")
     demo.root.screenshot(path=str(artifacts / "explore-live-dark.png"))
+    page.emulate_media(color_scheme="light")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
 
 
 def test_pause_stops_the_curve_and_resume_continues(
-    context: Any, isolated_url: str, timings: dict[str, float]
+    shared: tuple[Any, LiveDemo], timings: dict[str, float]
 ) -> None:
-    page, demo = open_demo(context, isolated_url)
-    demo.set_code(live_code(5000))
+    page, demo = fresh(shared, live_code(5000))
     demo.button("Run").click()
     wait_data(demo, "livePoints", 5, COLD_TIMEOUT_MS)
     pause = demo.root.locator(".dn-live__pause")
@@ -142,18 +171,18 @@ def test_pause_stops_the_curve_and_resume_continues(
 
 
 def test_slider_change_reruns_and_overlays_two_labelled_runs(
-    context: Any, isolated_url: str, artifacts: Path
+    shared: tuple[Any, LiveDemo], artifacts: Path
 ) -> None:
-    page, demo = open_demo(context, isolated_url)
-    demo.set_code(live_code(60))
+    page, demo = fresh(shared, live_code(60))
     page.evaluate("window.deepnotes.demo('l2_lambda').explorable.renderKnobs()")
+    before = demo.runs
     demo.run()
     slider = demo.root.locator('.dn-knob__range[id$="-knob-lr"]')
     slider.focus()
     for _ in range(12):
         page.keyboard.press("ArrowRight")
     assert "lr = 0.01 " not in demo.code  # the code line follows the slider
-    demo.wait_runs(2)
+    demo.wait_runs(before + 2)
     assert demo.state == "done", demo.status
     items = demo.root.locator(".dn-live__legend li").all_inner_texts()
     assert len(items) == 2, items

@@ -3,23 +3,25 @@
 //
 //   node tests/pyodide/run.mjs --index .cache/pyodide/0.27.7 --wheel <deepnotes wheel>
 //        [--repo .] [--demos demos] [--tests tests/engine] [--test-wheels <dir of .whl>]
-//        [--max-examples 30] [--skip-demos] [--skip-tests] [--demo-shard K/N]
+//        [--max-examples 30] [--skip-demos] [--skip-tests] [--claim-dir <dir>] [--tests-first]
 //
-// --demo-shard K/N runs only the demos whose index in name order is K modulo N, so that two
-// Node processes (one core each) can share the demos.
+// --claim-dir lets several Node processes (one core each) share the demos: before running a
+// demo a process claims it by creating <dir>/<name> (exclusive create: exactly one process
+// wins), so a process that is done early takes the next demo instead of idling. With
+// --tests-first the engine suite runs before the demos (its process joins the demos after).
 //
 // The pytest wrapper (tests/pyodide/test_in_pyodide.py) builds the engine wheel with the same
 // function the site's hook uses and downloads the pure-Python test wheels (pytest, pluggy,
 // iniconfig, pygments, hypothesis, attrs, sortedcontainers) from PyPI into a cache first.
 // The last line printed is `RESULT {json}`: versions, load times, per-demo times and errors,
 // pytest's counts and exit code. The exit code is 0 only if everything passed.
-import { readFileSync, readdirSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 
 function parseArgs(argv) {
-  const args = { repo: ".", demos: null, tests: null, testWheels: null, maxExamples: "30", shard: [0, 1] };
+  const args = { repo: ".", demos: null, tests: null, testWheels: null, maxExamples: "30", claimDir: null };
   for (let i = 0; i < argv.length; i += 1) {
     const key = argv[i];
     const next = () => argv[++i];
@@ -32,13 +34,8 @@ function parseArgs(argv) {
     else if (key === "--max-examples") args.maxExamples = next();
     else if (key === "--skip-demos") args.skipDemos = true;
     else if (key === "--skip-tests") args.skipTests = true;
-    else if (key === "--demo-shard") {
-      const [k, n] = next().split("/").map(Number);
-      if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 1 && k >= 0 && k < n)) {
-        throw new Error("--demo-shard takes K/N with 0 <= K < N, e.g. 0/2");
-      }
-      args.shard = [k, n];
-    }
+    else if (key === "--claim-dir") args.claimDir = next();
+    else if (key === "--tests-first") args.testsFirst = true;
     else throw new Error(`unknown argument ${key}`);
   }
   if (!args.index || !args.wheel) throw new Error("--index and --wheel are required");
@@ -49,6 +46,19 @@ function parseArgs(argv) {
 }
 
 const seconds = (start) => Math.round((performance.now() - start) / 10) / 100;
+
+/** True if this process may run demo `name`: always without a claim directory; else only if
+ * it is the first to create the demo's claim file there. */
+function claim(claimDir, name) {
+  if (!claimDir) return true;
+  try {
+    closeSync(openSync(join(claimDir, name), "wx"));
+    return true;
+  } catch (err) {
+    if (err.code === "EEXIST") return false;
+    throw err;
+  }
+}
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -80,7 +90,7 @@ json.dumps({"python": sys.version.split()[0], "numpy": numpy.__version__,
   );
   console.log(`pyodide ${JSON.stringify(result.versions)} ${JSON.stringify(result.timings)}`);
 
-  if (!args.skipDemos) {
+  const runDemos = () => {
     const runDemo = pyodide.runPython(`
 import json, time
 from deepnotes.sandbox import run_code
@@ -92,13 +102,12 @@ def run_demo(source, name):
                        "figures": len(out["figures"]), "stdout_chars": len(out["stdout"]),
                        "notes": out["notes"]})
 run_demo`);
-    const [k, n] = args.shard;
-    const names = readdirSync(args.demos)
+    const files = readdirSync(args.demos)
       .filter((f) => f.endsWith(".py") && !f.startsWith("_"))
-      .sort()
-      .filter((_, i) => i % n === k);
-    for (const file of names) {
+      .sort();
+    for (const file of files) {
       const name = basename(file, ".py");
+      if (!claim(args.claimDir, name)) continue; // another process runs it
       const source = readFileSync(join(args.demos, file), "utf8");
       const outcome = JSON.parse(runDemo(source, name));
       outcome.name = name;
@@ -111,10 +120,10 @@ run_demo`);
       }
     }
     runDemo.destroy();
-  }
+  };
 
-  if (!args.skipTests) {
-    start = performance.now();
+  const runTests = async () => {
+    let start = performance.now();
     if (args.testWheels) {
       const wheels = readdirSync(args.testWheels).filter((f) => f.endsWith(".whl")).sort();
       await pyodide.loadPackage(
@@ -149,7 +158,13 @@ json.dumps({"exit_code": int(code), "counts": Counts.stats})`);
     result.tests = JSON.parse(summary);
     result.timings.tests_s = seconds(start);
     if (result.tests.exit_code !== 0) result.ok = false;
-  }
+  };
+
+  const steps = [];
+  if (!args.skipDemos) steps.push(runDemos);
+  if (!args.skipTests) steps.push(runTests);
+  if (args.testsFirst) steps.reverse();
+  for (const step of steps) await step();
   console.log(`RESULT ${JSON.stringify(result)}`);
   process.exit(result.ok ? 0 : 1);
 }

@@ -1,0 +1,27 @@
+"""Start the Pyodide run early (see pyodide_run.py): right after collection, when its tests are
+selected, so it overlaps the rest of the suite at the lowest CPU priority."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from pyodide_run import RUN_KEY, PyodideRun, RunError
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    config = session.config
+    if config.option.collectonly or RUN_KEY in config.stash or shutil.which("node") is None:
+        return
+    if not any(item.get_closest_marker("pyodide") for item in session.items):
+        return
+    try:
+        config.stash[RUN_KEY] = PyodideRun()
+    except RunError:
+        return  # the report fixture starts it again and fails with the message
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run = session.config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.stop()
