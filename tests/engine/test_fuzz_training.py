@@ -20,7 +20,16 @@ from deepnotes.diagnosis import diagnose
 from deepnotes.layers import Dense, Dropout, ReLU, Sigmoid
 from deepnotes.losses import BinaryCrossEntropy, MeanSquaredError
 from deepnotes.model import Sequential
-from deepnotes.optim import SGD, Adam, AdamW, Momentum, Nesterov, RMSprop, clip_gradients
+from deepnotes.optim import (
+    SGD,
+    Adam,
+    AdamW,
+    GradientOverflow,
+    Momentum,
+    Nesterov,
+    RMSprop,
+    clip_gradients,
+)
 from deepnotes.train import TrainingDiverged, fit
 
 FUZZ = settings(
@@ -72,7 +81,10 @@ def test_optimizers_only_documented_errors_and_finite_steps(make, lr, beta, shap
     W = data_.draw(hnp.arrays(np.float64, shape, elements=moderate))
     for _ in range(3):
         dW = data_.draw(hnp.arrays(np.float64, shape, elements=moderate))
-        opt.step({"W": W}, {"W": dW})
+        try:
+            opt.step({"W": W}, {"W": dW})
+        except GradientOverflow:
+            return  # documented: a huge lr makes the step overflow, and that is said, not hidden
         assert _finite(W)
     assert opt.t == 3
 

@@ -276,4 +276,10 @@ def test_an_overflowing_step_raises_gradient_overflow():
         SGD(lr=1e300).step({"W": W}, {"W": np.full(2, 1e100)})
     with pytest.raises(GradientOverflow, match=r"\|dW\| = 1e\+200"):
         Adam().step({"W": W}, {"W": np.full(2, 1e200)})
+    # Found by hypothesis inside Pyodide: AdamW's decay term times a huge lr overflows on the
+    # second step (the first moved W to -4e154); the error names the learning rate.
+    W, opt = np.zeros((1, 1)), AdamW(4.24e154, beta1=0.0, beta2=0.0, weight_decay=0.1)
+    opt.step({"W": W}, {"W": np.ones((1, 1))})
+    with pytest.raises(GradientOverflow, match=r"smaller learning rate than 4\.24e\+154"):
+        opt.step({"W": W}, {"W": np.zeros((1, 1))})
     assert issubclass(GradientOverflow, ValueError)
