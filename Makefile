@@ -16,7 +16,7 @@ NP20_VENV := .venv-numpy20
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv web chromium pyodide build serve test test-fast test-numpy20 lint bench clean
+.PHONY: help venv web chromium pyodide build serve test test-fast test-numpy20 lint bench screenshots clean
 
 help:
 	@echo "make serve   build the site (with Pyodide + the engine wheel) and serve it on http://$(HOST):$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make build   mkdocs build --strict into site/"
 	@echo "make bench   benchmarks; writes docs/performance.md"
 	@echo "make lint    ruff"
+	@echo "make screenshots  light and dark screenshots of every reader page (test-artifacts/pages/)"
 
 $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -88,6 +89,10 @@ $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.installed
 
 bench: build $(VENV)/.bench-installed
 	$(PY) -m tools.bench
+
+# Full-page screenshots (light and dark) of every reader page into test-artifacts/pages/.
+screenshots: build chromium
+	$(PY) -m tools.screenshots
 
 clean:
 	rm -rf site .cache/demos build dist

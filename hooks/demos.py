@@ -28,7 +28,9 @@ Pre-rendering
     ``.cache/demos/<key>.json`` where the key hashes the demo's source, every
     file of ``src/deepnotes`` (but the quiz), the numpy/matplotlib/Python
     versions and this hook's render version, so an unchanged demo costs
-    nothing on the next build.
+    nothing on the next build. The notebooks hook, which runs first and runs
+    every demo cell by cell in one namespace, fills this cache with those runs
+    (``remember_run``), so in a cold build this hook usually finds them there.
 
 Fast preview
     Any edit under ``src/deepnotes`` re-renders every demo. For a quick local
@@ -79,6 +81,8 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TIMEOUT_S = 300
 SKIP_ENV = "DEEPNOTES_SKIP_DEMOS"  # =1: no pre-render (fast local preview; fails --strict)
 CACHE_DAYS = 3  # cached results unused for this long are deleted
+#: The cache of the repository's own build (``render_demos`` takes the config's).
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "demos"
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 # tools/demo_runner.py: a warmed-up interpreter that forks once per demo (see its docstring).
@@ -280,6 +284,32 @@ def run_demos(jobs: list[tuple[str, str]], *, cells: bool = False) -> list[Any]:
     finally:
         for server in started:
             server.close()
+
+
+def cells_as_one_run(cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """The result of running a demo whole, from the results of running it cell by cell.
+
+    The cells ran in order in one namespace (``hooks/notebooks.py``), so together they
+    printed what the whole script prints and drew the same figures in the same order.
+    """
+    return {
+        "stdout": "".join(cell["stdout"] for cell in cells),
+        "figures": [figure for cell in cells for figure in cell["figures"]],
+        "error": None,
+        "truncated": any(cell.get("truncated") for cell in cells),
+        "notes": [note for cell in cells for note in cell.get("notes", [])],
+    }
+
+
+def remember_run(source: str, result: dict[str, Any], cache_dir: Path = CACHE_DIR) -> None:
+    """Cache ``result`` as the pre-rendered output of the demo ``source`` (the file's text):
+    the notebooks hook runs every demo cell by cell before this hook would run it whole, so
+    a cold build runs each demo once instead of twice."""
+    shown = strip_jupytext_header(source)
+    cached = cache_dir / f"{cache_key(shown, _engine_digest(), _versions())}.json"
+    if not cached.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result), encoding="utf-8")
 
 
 def prune_cache(cache_dir: Path, max_age_days: float = CACHE_DAYS) -> int:

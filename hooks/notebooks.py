@@ -8,6 +8,8 @@ For each ``demos/<name>.py`` (a jupytext "percent" script) this hook
    same warmed-up, forking demo processes that pre-render the pages
    (``hooks/demos.py``, ``tools/demo_runner.py``, ``deepnotes.sandbox.run_code``):
    no Jupyter kernel to start per notebook, and a failing cell fails the build;
+   the cells' outputs together are also cached as the demo's pre-rendered output
+   on its page, so a cold build runs every demo once, not twice;
 3. writes the executed ``docs/notebooks/<name>.ipynb`` plus an index page.
 
 mkdocs-jupyter then renders those notebooks (``execute: false``: they are
@@ -146,12 +148,16 @@ def _build_notebooks(demos: list[Path], owners: dict[str, str], fingerprint: str
     todo = [demo for demo in demos if not cached_path(demo).exists()]
     if todo:
         jobs = [(demo.stem, demo.read_text(encoding="utf-8")) for demo in todo]
-        all_results = _demos_hook().run_demos(jobs, cells=True)
+        demos_hook = _demos_hook()
+        all_results = demos_hook.run_demos(jobs, cells=True)
         CACHE.mkdir(parents=True, exist_ok=True)
         for demo, results in zip(todo, all_results, strict=True):
             if isinstance(results, dict):  # the runner itself failed
                 raise PluginError(f"notebooks: demos/{demo.name} failed:\n{results['error']}")
             notebook = _notebook_of(demo, owners.get(demo.stem), results)
+            # The same run is the demo's pre-rendered output on its page (hooks/demos.py).
+            whole = demos_hook.cells_as_one_run(results)
+            demos_hook.remember_run(demo.read_text(encoding="utf-8"), whole)
             for stale in CACHE.glob(f"{demo.stem}-*.ipynb"):
                 stale.unlink()
             nbformat.write(notebook, cached_path(demo))

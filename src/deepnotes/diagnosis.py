@@ -10,7 +10,6 @@ from deepnotes._checks import check_in_range
 
 __all__ = ["RECIPE", "Diagnosis", "diagnose"]
 
-#: The basic recipe: what to try next for each problem, most promising first.
 RECIPE: dict[str, tuple[str, ...]] = {
     "high bias": (
         "try a bigger network (more hidden units or layers)",
@@ -24,6 +23,7 @@ RECIPE: dict[str, tuple[str, ...]] = {
     ),
     "fine": ("low bias and low variance: check the test set once, then ship it",),
 }
+"""The basic recipe: what to try next for each problem, most promising first."""
 
 
 @dataclass(frozen=True)

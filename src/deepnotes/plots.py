@@ -27,7 +27,6 @@ __all__ = [
     "optimizer_paths",
 ]
 
-#: Okabe-Ito colours (colour-blind friendly), in the order plots use them.
 PALETTE = (
     "#0072B2",  # blue
     "#E69F00",  # orange
@@ -38,6 +37,7 @@ PALETTE = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+"""Okabe-Ito colours (colour-blind friendly), in the order the plots use them."""
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _LINESTYLES = ("-", "--", "-.", ":")
 

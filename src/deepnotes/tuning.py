@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 SCALES = ("linear", "log", "1-beta log")
+r"""How a search range can be sampled: uniformly, uniformly in $\log_{10}$ (learning rates,
+$\lambda$), or uniformly in $\log_{10}(1 - \beta)$ (averaging constants near 1)."""
 
 
 def _check_size(size: object) -> int:

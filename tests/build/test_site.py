@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -69,13 +70,23 @@ def test_reference_page_documents_every_public_name(module: str) -> None:
     assert not missing, f"reference/{module} lacks {missing}"
 
 
+def _site_path() -> str:
+    """The path the site is deployed under (``site_url``'s, e.g. ``/deepnotes/``): pages that
+    can be served from any URL, like 404.html, link to their assets by absolute path."""
+    locs = re.findall(r"<loc>(.*?)</loc>", (SITE / "sitemap.xml").read_text(encoding="utf-8"))
+    return urlparse(min(locs, key=len)).path if locs else "/"
+
+
 def test_every_internal_link_and_anchor_resolves(pages: dict[Path, _Links]) -> None:
     broken = []
+    site_path = _site_path()
     for page, parsed in pages.items():
         base = "file://" + str(page)
         for link in parsed.links:
             if urlparse(link).scheme in ("http", "https", "mailto", "data", "javascript"):
                 continue
+            if link.startswith(site_path):  # absolute: from the site's root
+                link = os.path.relpath(SITE / link[len(site_path) :], page.parent)
             target, anchor = urldefrag(urljoin(base, link))
             path = Path(unquote(urlparse(target).path))
             if path.is_dir():
@@ -93,7 +104,9 @@ def test_every_internal_link_and_anchor_resolves(pages: dict[Path, _Links]) -> N
 def test_search_index_holds_no_images_and_stays_small() -> None:
     index = SITE / "search" / "search_index.json"
     text = index.read_text(encoding="utf-8")
-    assert "data:image" not in text and "base64" not in text
+    # No inlined image: no data: URL, no long base64 run (the word "base64" may appear in text).
+    assert "data:image" not in text
+    assert re.search(r"[A-Za-z0-9+/]{400,}", text) is None
     docs = json.loads(text)["docs"]
     assert len(text) < 3_000_000, f"search index is {len(text) / 1e6:.1f} MB"
     assert any(d["location"].startswith("topics/") for d in docs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from deepnotes.quiz import Question, grade, load_bank
-from deepnotes.quiz.grade import parse_choice
+from deepnotes.quiz.grading import parse_choice
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ Examples
 from __future__ import annotations
 
 from deepnotes.quiz.bank import BankError, Errata, Problem, Question, load_bank, parse_bank
-from deepnotes.quiz.grade import OptionFeedback, Result, grade
+from deepnotes.quiz.grading import OptionFeedback, Result, grade
 from deepnotes.quiz.topics import TOPICS
 
 __all__ = [

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from deepnotes.quiz.bank import Question
-from deepnotes.quiz.grade import Result, grade, parse_choice
+from deepnotes.quiz.grading import Result, grade, parse_choice
 from deepnotes.quiz.topics import TOPICS
 
 __all__ = ["Score", "ask", "run_quiz"]

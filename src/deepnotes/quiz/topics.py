@@ -28,6 +28,8 @@ TOPICS: dict[str, str] = {
     "batch-norm": "Batch normalization",
     "frameworks": "Frameworks",
 }
+"""The topics, in the site's order: page slug (``docs/topics/<slug>.md``) -> page title.
+Every quiz question names one of these slugs as its ``topic``."""
 
 
 def topic_page(topic: str) -> str:
