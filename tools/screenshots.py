@@ -56,6 +56,17 @@ def shoot(site: Path, paths: list[str]) -> list[Path]:
             for path in paths:
                 page.goto(server.url + path)
                 page.wait_for_load_state("load")
+                # Figures load lazily (when scrolled to); a full-page shot does not scroll.
+                page.evaluate(
+                    """() => Promise.all([...document.images].map((img) => {
+                        img.loading = 'eager';
+                        return img.decode().catch(() => null);
+                    }))"""
+                )
+                # A viewport as tall as the page: the code editors draw only the lines in view.
+                height = page.evaluate("() => document.documentElement.scrollHeight")
+                page.set_viewport_size({"width": 1100, "height": min(height, 32_000)})
+                page.wait_for_timeout(300)
                 for scheme, index in SCHEMES.items():
                     page.evaluate(
                         """(id) => {
@@ -69,6 +80,7 @@ def shoot(site: Path, paths: list[str]) -> list[Path]:
                     name = (path.strip("/").replace("/", "-") or "home") + f"-{scheme}.jpg"
                     page.screenshot(path=str(OUT / name), full_page=True, type="jpeg", quality=70)
                     written.append(OUT / name)
+                page.set_viewport_size({"width": 1100, "height": 900})
             browser.close()
     finally:
         server.stop()
