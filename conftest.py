@@ -23,3 +23,21 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def rng() -> np.random.Generator:
     """A seeded generator, so every test is reproducible."""
     return np.random.default_rng(0)
+
+
+def _run_order(item: pytest.Item) -> int:
+    """CPython tests first, then the browser tests, then the checks of the Pyodide run."""
+    parts = item.path.parts
+    if "browser" in parts and "tests" in parts:
+        return 1
+    if "pyodide" in parts and "tests" in parts:
+        return 2
+    return 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the single-threaded CPython tests while the Pyodide run (started in the background
+    right after collection, tests/pyodide/conftest.py) has the other core to itself; the
+    browser tests, which keep both cores busy, come after; the Pyodide checks last."""
+    items.sort(key=_run_order)  # stable: each group keeps its order
