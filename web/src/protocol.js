@@ -3,9 +3,10 @@
 /** Loading phases in order, with the share of the progress bar each one ends at. */
 export const PHASES = [
   { name: "runtime", label: "Python runtime", start: 0.0, end: 0.3 },
-  { name: "numpy", label: "numpy", start: 0.3, end: 0.45 },
-  { name: "matplotlib", label: "matplotlib", start: 0.45, end: 0.85 },
-  { name: "engine", label: "deepnotes engine", start: 0.85, end: 1.0 },
+  // "numpy" loads numpy, matplotlib and the engine wheel together (one loadPackage call).
+  { name: "numpy", label: "numpy, matplotlib and the engine", start: 0.3, end: 0.7 },
+  { name: "matplotlib", label: "matplotlib", start: 0.7, end: 0.95 },
+  { name: "engine", label: "deepnotes engine", start: 0.95, end: 1.0 },
 ];
 
 /** Value written into the interrupt buffer to raise KeyboardInterrupt (SIGINT). */

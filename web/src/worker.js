@@ -163,14 +163,16 @@ async function loadRuntime(urls) {
     // while the packages load, written where matplotlib looks before its first import.
     const fontlist = urls.fontlist ? fetchText(urls.fontlist) : Promise.resolve(null);
 
+    // numpy, matplotlib (with its dependencies) and the engine wheel in one call: Pyodide fetches
+    // them all at once and installs them in dependency order, instead of one after another.
+    // Always the wheel by URL (its path carries its hash): never by name from an index.
     phase = "numpy";
-    progress(phase, span(phase).start, "Loading numpy…");
-    await pyodide.loadPackage("numpy", { messageCallback: () => {} });
+    progress(phase, span(phase).start, "Loading numpy, matplotlib and the engine…");
+    await pyodide.loadPackage(["numpy", "matplotlib", urls.wheel], { messageCallback: () => {} });
     pyodide.runPython("import numpy");
 
     phase = "matplotlib";
-    progress(phase, span(phase).start, "Loading matplotlib…");
-    await pyodide.loadPackage("matplotlib", { messageCallback: () => {} });
+    progress(phase, span(phase).start, "Starting matplotlib…");
     installFontCache(await fontlist, urls.fontlist);
     pyodide.runPython(PYTHON_GLUE);
     // Import pyplot and, while the reader is still reading (prefetch), draw one tiny figure: the
@@ -180,9 +182,7 @@ async function loadRuntime(urls) {
     pyodide.runPython(runWaiting ? importPyplot : MATPLOTLIB_WARMUP);
 
     phase = "engine";
-    progress(phase, span(phase).start, "Loading the deepnotes engine…");
-    // Always by URL (the wheel's path carries its hash): never by name from an index.
-    await pyodide.loadPackage(urls.wheel, { messageCallback: () => {} });
+    progress(phase, span(phase).start, "Starting the deepnotes engine…");
     pyodide.runPython("import deepnotes.sandbox");
     runJson = pyodide.globals.get("_deepnotes_run");
 
