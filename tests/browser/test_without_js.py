@@ -1,0 +1,67 @@
+"""Every page with demos, in Chromium with JavaScript switched off (issues 4 and 6): each demo
+still shows its code and its pre-rendered output (every figure loads, printed text is shown),
+so the pages teach before, or without, any Python running."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def no_js(new_context: Any) -> Iterator[Any]:
+    context = new_context(java_script_enabled=False, service_workers="block")
+    yield context.new_page()
+    context.close()
+
+
+def pages_with_demos(site: Path) -> list[str]:
+    pages = [*sorted(site.glob("topics/*/index.html")), site / "index.html"]
+    return [
+        f"{p.parent.relative_to(site).as_posix()}/".removeprefix("./")
+        for p in pages
+        if 'class="dn-demo"' in p.read_text(encoding="utf-8")
+    ]
+
+
+def test_demos_show_code_and_figures_without_javascript(
+    no_js: Any, plain_url: str, site_dir: Path
+) -> None:
+    page = no_js
+    paths = pages_with_demos(site_dir)
+    assert len(paths) >= 12, paths  # the home page's quickstart and the 11 topic pages
+    problems = []
+    for path in paths:
+        page.goto(plain_url + path)
+        assert page.evaluate("() => !document.querySelector('.dn-demo__toolbar')"), "JS ran"
+        found = page.evaluate(
+            """async () => {
+                const demos = [...document.querySelectorAll('.dn-demo')];
+                const imgs = demos.flatMap((d) => [...d.querySelectorAll('.dn-demo__output img')]);
+                // lazy images load when scrolled to; load them all at once here
+                await Promise.all(imgs.map((img) => {
+                    img.loading = 'eager';
+                    return img.decode().catch(() => null);
+                }));
+                return demos.map((d) => ({
+                    name: d.dataset.demo,
+                    code: d.querySelector('.dn-demo__source').innerText.trim().length,
+                    shown: d.querySelector('.dn-demo__source').getClientRects().length > 0,
+                    figures: [...d.querySelectorAll('.dn-demo__output img')]
+                        .map((img) => img.naturalWidth),
+                    text: (d.querySelector('.dn-demo__stdout') || {}).innerText || '',
+                }));
+            }"""
+        )
+        for demo in found:
+            where = f"{path or 'home'} {demo['name']}"
+            if not (demo["shown"] and demo["code"] > 20):
+                problems.append(f"{where}: its code is not shown")
+            if not demo["figures"] and not demo["text"].strip():
+                problems.append(f"{where}: no pre-rendered output")
+            if any(width == 0 for width in demo["figures"]):
+                problems.append(f"{where}: a figure did not load")
+    assert not problems, "\n".join(problems)
