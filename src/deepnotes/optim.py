@@ -131,7 +131,9 @@ class Optimizer:
         with np.errstate(over="ignore", invalid="ignore"):
             for key, W in params.items():
                 self._update(key, W, np.asarray(grads[key]), lr)
-                if not np.isfinite(W).all():
+                # A finite sum means no NaN/inf (both propagate); only when the sum is not
+                # finite (or finite values overflow it) the exact, slower check decides.
+                if not math.isfinite(W.sum()) and not np.isfinite(W).all():
                     raise GradientOverflow(
                         f"the step for params[{key!r}] overflowed to inf or NaN; "
                         f"try a smaller learning rate than {lr:g} or clip_gradients"
@@ -370,9 +372,16 @@ class Adam(Optimizer):
         self.beta2 = _check_beta(beta2, "beta2")
         self.eps = check_positive(eps, "eps")
 
-    def _adam_direction(self, key: str, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
-        """Return $\\hat v / (\\sqrt{\\hat s} + \\varepsilon)$ after updating $v$ and $s$.
+    def _adam_direction(
+        self, key: str, W: np.ndarray, dW: np.ndarray, scale: float = 1.0
+    ) -> np.ndarray:
+        """Return ``scale`` $\\cdot \\hat v / (\\sqrt{\\hat s} + \\varepsilon)$ after updating
+        $v$ and $s$.
 
+        The bias corrections are folded into two scalars, which saves two passes over
+        the array: with $c_1 = 1 - \\beta_1^t$ and $c_2 = 1 - \\beta_2^t$,
+        $\\hat v / (\\sqrt{\\hat s} + \\varepsilon)
+        = \\frac{\\sqrt{c_2}}{c_1} \\cdot v / (\\sqrt{s} + \\varepsilon \\sqrt{c_2})$.
         Every operation works in place, in a scratch array kept per parameter (the step
         is the costliest part of training after the matrix products, and fresh arrays
         of a large layer's size cost more than the arithmetic). The result is that
@@ -388,17 +397,15 @@ class Adam(Optimizer):
         s *= self.beta2
         np.square(dW, out=scratch)
         s += np.multiply(scratch, 1 - self.beta2, out=scratch)  # s = beta2*s + (1-beta2)*dW^2
-        direction = np.divide(s, 1 - self.beta2**self.t, out=scratch)  # s_hat
-        np.sqrt(direction, out=direction)
-        direction += self.eps  # sqrt(s_hat) + eps
-        np.divide(v, direction, out=direction)  # v / (sqrt(s_hat) + eps)
-        direction /= 1 - self.beta1**self.t  # v_hat / (sqrt(s_hat) + eps)
+        root_c2 = math.sqrt(1 - self.beta2**self.t)
+        direction = np.sqrt(s, out=scratch)
+        direction += self.eps * root_c2  # (sqrt(s_hat) + eps) * sqrt(c2)
+        np.divide(v, direction, out=direction)
+        direction *= scale * root_c2 / (1 - self.beta1**self.t)  # scale * v_hat / (...)
         return direction
 
     def _update(self, key: str, W: np.ndarray, dW: np.ndarray, lr: float) -> None:
-        direction = self._adam_direction(key, W, dW)
-        direction *= lr
-        W -= direction  # W = W - lr * v_hat / (sqrt(s_hat) + eps)
+        W -= self._adam_direction(key, W, dW, scale=lr)  # W - lr * v_hat / (sqrt(s_hat) + eps)
 
     def _hyperparameters(self) -> dict[str, object]:
         return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
