@@ -145,15 +145,18 @@ class PyodideRun:
             [*base, "--tests-first", "--test-wheels", str(_test_wheels())],
         ]
         self.start = time.perf_counter()
+        # Output goes to files, not pipes: nobody reads it until `finish`, and a full pipe
+        # would stall the run meanwhile.
+        self.outputs = [tempfile.TemporaryFile(mode="w+", encoding="utf-8") for _ in commands]
         self.procs = [
             subprocess.Popen(
                 cmd,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
+                stdout=output,
+                stderr=subprocess.STDOUT,
                 text=True,
                 preexec_fn=_lowest_priority,
             )
-            for cmd in commands
+            for cmd, output in zip(commands, self.outputs, strict=True)
         ]
         self.result: dict | None = None
 
@@ -163,15 +166,16 @@ class PyodideRun:
             return self.result
         results, outputs = [], []
         try:
-            for proc in self.procs:
+            for proc, file in zip(self.procs, self.outputs, strict=True):
                 left = TIMEOUT_S - (time.perf_counter() - self.start)
                 try:
-                    stdout, stderr = proc.communicate(timeout=max(left, 1))
+                    proc.wait(timeout=max(left, 1))
                 except subprocess.TimeoutExpired as err:
                     raise RunError(f"run.mjs took over {TIMEOUT_S} s") from err
-                output = stdout + stderr
+                file.seek(0)
+                output = file.read()
                 outputs.append(output)
-                lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
+                lines = [line for line in output.splitlines() if line.startswith("RESULT ")]
                 if not lines:
                     raise RunError(
                         f"run.mjs printed no RESULT (exit {proc.returncode}):\n{output[-8000:]}"
@@ -195,7 +199,9 @@ class PyodideRun:
         for proc in self.procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.communicate()
+                proc.wait()
+        for file in self.outputs:
+            file.close()
         shutil.rmtree(self.claims, ignore_errors=True)
 
 
