@@ -26,13 +26,11 @@ def rng() -> np.random.Generator:
 
 
 def _run_order(item: pytest.Item) -> int:
-    """CPython tests first, then the browser tests, then the checks of the Pyodide run."""
-    parts = item.path.parts
-    if "browser" in parts and "tests" in parts:
-        return 1
-    if "pyodide" in parts and "tests" in parts:
+    """CPython tests first, then the browser tests, then the checks of the Pyodide run (by
+    their markers: tests/browser/conftest.py marks its tests, test_in_pyodide.py its own)."""
+    if item.get_closest_marker("pyodide"):
         return 2
-    return 0
+    return 1 if item.get_closest_marker("browser") else 0
 
 
 @pytest.hookimpl(trylast=True)

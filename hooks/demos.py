@@ -30,7 +30,7 @@ Pre-rendering
     versions and this hook's render version, so an unchanged demo costs
     nothing on the next build. The notebooks hook, which runs first and runs
     every demo cell by cell in one namespace, fills this cache with those runs
-    (``remember_run``), so in a cold build this hook usually finds them there.
+    (``remember_runs``), so in a cold build this hook usually finds them there.
 
 Fast preview
     Any edit under ``src/deepnotes`` re-renders every demo. For a quick local
@@ -81,8 +81,6 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 TIMEOUT_S = 300
 SKIP_ENV = "DEEPNOTES_SKIP_DEMOS"  # =1: no pre-render (fast local preview; fails --strict)
 CACHE_DAYS = 3  # cached results unused for this long are deleted
-#: The cache of the repository's own build (``render_demos`` takes the config's).
-CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "demos"
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 # tools/demo_runner.py: a warmed-up interpreter that forks once per demo (see its docstring).
@@ -301,15 +299,22 @@ def cells_as_one_run(cells: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def remember_run(source: str, result: dict[str, Any], cache_dir: Path = CACHE_DIR) -> None:
-    """Cache ``result`` as the pre-rendered output of the demo ``source`` (the file's text):
-    the notebooks hook runs every demo cell by cell before this hook would run it whole, so
-    a cold build runs each demo once instead of twice."""
-    shown = strip_jupytext_header(source)
-    cached = cache_dir / f"{cache_key(shown, _engine_digest(), _versions())}.json"
-    if not cached.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(result), encoding="utf-8")
+def cache_dir_of(config: Any) -> Path:
+    """Where the pre-rendered results of a build with this MkDocs ``config`` are cached."""
+    return Path(config.config_file_path).resolve().parent / ".cache" / "demos"
+
+
+def remember_runs(runs: list[tuple[str, dict[str, Any]]], cache_dir: Path) -> None:
+    """Cache each ``(source, result)`` as the pre-rendered output of the demo ``source`` (the
+    file's text): the notebooks hook runs every demo cell by cell before this hook would run
+    it whole, so a cold build runs each demo once instead of twice."""
+    engine, versions = _engine_digest(), _versions()
+    for source, result in runs:
+        shown = strip_jupytext_header(source)
+        cached = cache_dir / f"{cache_key(shown, engine, versions)}.json"
+        if not cached.exists():
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(result), encoding="utf-8")
 
 
 def prune_cache(cache_dir: Path, max_age_days: float = CACHE_DAYS) -> int:
@@ -446,7 +451,7 @@ def on_files(files: Files, config: Any) -> Files:
     for file in files.documentation_pages():
         for name in markers_in(file.content_string):
             names.setdefault(name, []).append(file.src_uri)
-    results = render_demos(names, config_dir / "demos", config_dir / ".cache" / "demos")
+    results = render_demos(names, config_dir / "demos", cache_dir_of(config))
     figures: dict[str, list[File]] = {}
     for name, result in results.items():
         figures[name] = []

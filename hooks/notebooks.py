@@ -30,6 +30,7 @@ import shutil
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
@@ -137,7 +138,9 @@ def _notebook_of(demo: Path, owner: str | None, results: list):
     return notebook
 
 
-def _build_notebooks(demos: list[Path], owners: dict[str, str], fingerprint: str) -> list[Path]:
+def _build_notebooks(
+    demos: list[Path], owners: dict[str, str], fingerprint: str, config: Any
+) -> list[Path]:
     """Executed notebooks for ``demos``, from the cache or run now (in parallel, cell by cell)."""
     import nbformat
 
@@ -147,20 +150,21 @@ def _build_notebooks(demos: list[Path], owners: dict[str, str], fingerprint: str
 
     todo = [demo for demo in demos if not cached_path(demo).exists()]
     if todo:
-        jobs = [(demo.stem, demo.read_text(encoding="utf-8")) for demo in todo]
+        sources = {demo: demo.read_text(encoding="utf-8") for demo in todo}
+        jobs = [(demo.stem, source) for demo, source in sources.items()]
         demos_hook = _demos_hook()
         all_results = demos_hook.run_demos(jobs, cells=True)
         CACHE.mkdir(parents=True, exist_ok=True)
+        whole_runs = []  # the same runs are the demos' pre-rendered output (hooks/demos.py)
         for demo, results in zip(todo, all_results, strict=True):
             if isinstance(results, dict):  # the runner itself failed
                 raise PluginError(f"notebooks: demos/{demo.name} failed:\n{results['error']}")
             notebook = _notebook_of(demo, owners.get(demo.stem), results)
-            # The same run is the demo's pre-rendered output on its page (hooks/demos.py).
-            whole = demos_hook.cells_as_one_run(results)
-            demos_hook.remember_run(demo.read_text(encoding="utf-8"), whole)
+            whole_runs.append((sources[demo], demos_hook.cells_as_one_run(results)))
             for stale in CACHE.glob(f"{demo.stem}-*.ipynb"):
                 stale.unlink()
             nbformat.write(notebook, cached_path(demo))
+        demos_hook.remember_runs(whole_runs, demos_hook.cache_dir_of(config))
     return [cached_path(demo) for demo in demos]
 
 
@@ -177,7 +181,7 @@ def on_config(config, **kwargs):
     demos = sorted(d for d in DEMOS.glob("*.py") if not d.name.startswith("_"))
     owners = _pages_embedding_demos(docs_dir)
     fingerprint = _engine_fingerprint()
-    built = _build_notebooks(demos, owners, fingerprint)
+    built = _build_notebooks(demos, owners, fingerprint, config)
     wanted = {f"{demo.stem}.ipynb" for demo in demos} | {"index.md"}
     for demo, notebook in zip(demos, built, strict=True):
         _write_if_changed(out_dir / f"{demo.stem}.ipynb", notebook.read_bytes())

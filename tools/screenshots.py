@@ -17,12 +17,33 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from tools import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "test-artifacts" / "pages"
-SCHEMES = {"light": 1, "dark": 2}  # index of the option in Material's palette form
+#: Material's colour schemes, by the name the screenshot files use.
+SCHEMES = {"light": "default", "dark": "slate"}
+#: The index of each scheme's option in Material's palette form (``#__palette_N``).
+PALETTES = {"default": 1, "slate": 2}
+
+
+def set_scheme(page: Any, scheme: str) -> None:
+    """Switch the scheme the way a reader's toggle does: Material's palette form changes (it
+    sets the body's data-md-color-* attributes and stores the choice), no reload."""
+    page.evaluate(
+        """(id) => {
+            const input = document.getElementById(id);
+            input.checked = true;
+            input.dispatchEvent(new Event('change', { bubbles: true }));
+        }""",
+        f"__palette_{PALETTES[scheme]}",
+    )
+    page.wait_for_function(
+        "(s) => document.body.getAttribute('data-md-color-scheme') === s", arg=scheme
+    )
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
 
 def _serve_module() -> ModuleType:
@@ -67,15 +88,8 @@ def shoot(site: Path, paths: list[str]) -> list[Path]:
                 height = page.evaluate("() => document.documentElement.scrollHeight")
                 page.set_viewport_size({"width": 1100, "height": min(height, 32_000)})
                 page.wait_for_timeout(300)
-                for scheme, index in SCHEMES.items():
-                    page.evaluate(
-                        """(id) => {
-                            const input = document.getElementById(id);
-                            input.checked = true;
-                            input.dispatchEvent(new Event('change', { bubbles: true }));
-                        }""",
-                        f"__palette_{index}",
-                    )
+                for scheme, material_scheme in SCHEMES.items():
+                    set_scheme(page, material_scheme)
                     page.wait_for_timeout(300)  # Material's colour transition
                     name = (path.strip("/").replace("/", "-") or "home") + f"-{scheme}.jpg"
                     page.screenshot(path=str(OUT / name), full_page=True, type="jpeg", quality=70)

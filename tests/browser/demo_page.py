@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 LOCAL_URL = re.compile(r"^(?:https?|wss?)://127\.0\.0\.1(?::\d+)?/")
@@ -149,3 +151,14 @@ def instant_goto(page: Any, url: str) -> None:
     page.wait_for_function("() => !document.querySelector('a[data-dn-test-nav]')")
     page.wait_for_function("() => !document.querySelector('.dn-demo:not([data-dn-live])')")
     assert page.evaluate("() => window.__dnSameDocument === true"), f"{url} was a full page load"
+
+
+@contextmanager
+def coming_back(page: Any) -> Iterator[None]:
+    """Return `page` (by instant navigation, keeping its worker) to the URL it had on entry,
+    whatever the block did: the tests that share one page expect to find it there."""
+    start_url = page.url.split("#")[0]
+    try:
+        yield
+    finally:
+        instant_goto(page, start_url)

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from demo_page import LiveDemo
+from tools.screenshots import set_scheme  # the reader's palette toggle, shared
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,28 +88,9 @@ def a11y_page(browser: Any, guard: Any, plain_url: str) -> Iterator[Any]:
     (out / "axe.json").write_text(json.dumps(FINDINGS, indent=2, sort_keys=True) + "\n")
 
 
-#: The index of each scheme's option in Material's palette form (``#__palette_N``).
-PALETTES = {"default": 1, "slate": 2}
 #: The rules whose outcome depends on colours: all that is checked again in the dark scheme
 #: (structure, names and roles do not change with the palette).
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
-
-
-def set_scheme(page: Any, scheme: str) -> None:
-    """Switch the scheme the way a reader's toggle does: Material's palette form changes (it
-    sets the body's data-md-color-* attributes and stores the choice), no reload."""
-    page.evaluate(
-        """(id) => {
-            const input = document.getElementById(id);
-            input.checked = true;
-            input.dispatchEvent(new Event('change', { bubbles: true }));
-        }""",
-        f"__palette_{PALETTES[scheme]}",
-    )
-    page.wait_for_function(
-        "(s) => document.body.getAttribute('data-md-color-scheme') === s", arg=scheme
-    )
-    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
 
 def axe_violations(page: Any, rules: list[str] | None = None) -> list[dict[str, Any]]:

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_page import COLD_TIMEOUT_MS, RUN_TIMEOUT_MS, LiveDemo, instant_goto, is_local
+from demo_page import (
+    COLD_TIMEOUT_MS,
+    RUN_TIMEOUT_MS,
+    LiveDemo,
+    coming_back,
+    instant_goto,
+    is_local,
+)
 
 STOP_LIMIT_MS = 1000
 
@@ -353,17 +360,14 @@ def test_a_demo_of_every_topic_page_runs_in_the_browser(
         if 'class="dn-demo"' in p.read_text(encoding="utf-8")
     }
     assert with_demos == set(QUICK_DEMO), "QUICK_DEMO must name one demo of each topic page"
-    start_url = page.url.split("#")[0]
-    problems = []
-    try:
-        run_each(page, isolated_url, problems, timings)
-    finally:
-        instant_goto(page, start_url)  # back where the other tests of this module expect to be
+    with coming_back(page):
+        problems = run_each(page, isolated_url, timings)
     assert not problems, "\n".join(problems)
 
 
-def run_each(page: Any, base_url: str, problems: list[str], timings: dict) -> None:
-    """Run QUICK_DEMO's demos one page after another; note what went wrong in `problems`."""
+def run_each(page: Any, base_url: str, timings: dict) -> list[str]:
+    """Run QUICK_DEMO's demos one page after another; return what went wrong."""
+    problems = []
     for path, name in QUICK_DEMO.items():
         instant_goto(page, base_url + path)
         demo = LiveDemo(page, name)
@@ -380,6 +384,7 @@ def run_each(page: Any, base_url: str, problems: list[str], timings: dict) -> No
             problems.append(f"{name}: drew no figure (its pre-rendered output has one)")
         elif had["text"] and not "".join(text).strip():
             problems.append(f"{name}: printed nothing (its pre-rendered output has text)")
+    return problems
 
 
 def test_small_screen_keeps_the_demo_usable(
@@ -447,9 +452,8 @@ def test_runs_of_several_demos_queue_in_order(live: Any, isolated_url: str, site
     if not busy:
         pytest.skip("no page with three demos yet")
     page = live.page
-    start_url = page.url.split("#")[0]
-    instant_goto(page, isolated_url + busy[0].parent.relative_to(site_dir).as_posix() + "/")
-    try:
+    with coming_back(page):
+        instant_goto(page, isolated_url + busy[0].parent.relative_to(site_dir).as_posix() + "/")
         page.locator(".dn-demo .dn-demo__toolbar").first.wait_for()
         names = page.evaluate(
             """() => {
@@ -470,5 +474,3 @@ def test_runs_of_several_demos_queue_in_order(live: Any, isolated_url: str, site
             demo = LiveDemo(page, name)
             assert demo.state == "done", demo.status
             assert f"run {index}" in demo.output.inner_text()
-    finally:
-        instant_goto(page, start_url)  # back where the other tests of this module expect to be

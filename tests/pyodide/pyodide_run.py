@@ -2,8 +2,10 @@
 
 The Pyodide run is long (every demo and the engine suite inside Pyodide) and runs Python on
 one core per Node process. ``conftest.py`` starts it as soon as pytest has collected the
-tests, at the lowest CPU priority (``nice 19``), so it uses the cores the browser tests leave
-idle; the ``report`` fixture of ``test_in_pyodide.py`` then only collects the result. The two
+tests, at the lowest CPU priority (``nice 19``): it has the second core while the
+single-threaded CPython tests run (the root ``conftest.py`` orders them first) and what the
+browser tests leave idle after; the ``report`` fixture of ``test_in_pyodide.py``, run last,
+then only collects the result. The two
 processes share the demos through a claim directory (``run.mjs --claim-dir``): whoever is free
 takes the next demo, and the second process runs the engine suite first.
 
@@ -125,11 +127,11 @@ def _merge(first: dict, second: dict) -> dict:
 
 
 def _lowest_priority() -> None:
-    os.nice(19)  # in the child, before node starts: browser tests keep the CPU they need
+    os.nice(19)  # in the child, before node starts: the other tests keep the CPU they need
 
 
 class PyodideRun:
-    """The two run.mjs processes: started by `start`, read by `finish` (once)."""
+    """The two run.mjs processes: started when this is made, read by `finish` (once)."""
 
     def __init__(self) -> None:
         node = shutil.which("node")

@@ -10,7 +10,7 @@
 // wins), so a process that is done early takes the next demo instead of idling. With
 // --tests-first the engine suite runs before the demos (its process joins the demos after).
 //
-// The pytest wrapper (tests/pyodide/test_in_pyodide.py) builds the engine wheel with the same
+// The pytest side (tests/pyodide/pyodide_run.py) builds the engine wheel with the same
 // function the site's hook uses and downloads the pure-Python test wheels (pytest, pluggy,
 // iniconfig, pygments, hypothesis, attrs, sortedcontainers) from PyPI into a cache first.
 // The last line printed is `RESULT {json}`: versions, load times, per-demo times and errors,

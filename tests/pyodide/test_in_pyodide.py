@@ -6,7 +6,7 @@ Python 3.12; CPython tests alone would not catch what breaks there. The run itse
 pytest has collected the tests (``conftest.py``); these tests check its merged report.
 
 Timings and per-demo results go to ``test-artifacts/pyodide-report.json`` (per-demo seconds
-are measured at the lowest CPU priority, next to the browser tests: see ``make bench`` for
+are measured at the lowest CPU priority, next to the other tests: see ``make bench`` for
 timings on a quiet machine). Set ``DEEPNOTES_PYODIDE_COMPARE=1`` to also time each demo in
 CPython there.
 """
