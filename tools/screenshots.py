@@ -71,7 +71,9 @@ def shoot(site: Path, paths: list[str]) -> list[Path]:
         with sync_playwright() as playwright:
             browser = chromium.launch(playwright)
             context = browser.new_context(viewport={"width": 1100, "height": 900})
-            # Layout only: no Python, so the pre-rendered figures stay in place.
+            # Layout only: no Python (pages start it on the first Run only, and the runtime
+            # could not load), so the pre-rendered figures stay in place.
+            context.add_init_script("window.deepnotes = {startPython: 'run'};")
             context.route("**/pyodide/**", lambda route: route.abort())
             page = context.new_page()
             for path in paths:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_page import is_local
+from demo_page import is_local, start_python
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("DEEPNOTES_SITE", ROOT / "site"))
@@ -121,11 +121,15 @@ def _no_request_leaves_localhost(request: pytest.FixtureRequest) -> Iterator[Non
     assert outside == [], f"requests tried to leave 127.0.0.1: {outside}"
 
 
-def _context(browser: Any, guard: NetworkGuard, **options: Any) -> Any:
+def _context(
+    browser: Any, guard: NetworkGuard, start: str | None = "view", **options: Any
+) -> Any:
     options.setdefault("viewport", {"width": 1100, "height": 900})
     context = browser.new_context(**options)
     context.set_default_timeout(60_000)
     guard.attach(context)
+    if start:
+        start_python(context, start)
     return context
 
 
@@ -152,7 +156,9 @@ def local_sitemap(context: Any, base_url: str) -> None:
 @pytest.fixture(scope="session")
 def new_context(browser: Any, guard: NetworkGuard) -> Any:
     """Make a fresh browser context (its own storage, HTTP cache and service workers): 1100x900,
-    60 s timeouts, the network guard attached. The caller closes it."""
+    60 s timeouts, the network guard attached, Python started when a demo scrolls into view
+    (``start="load"``: the site's default, on page load; ``None``: whatever the page does). The
+    caller closes it."""
     return lambda **options: _context(browser, guard, **options)
 
 

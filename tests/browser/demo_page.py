@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -14,6 +15,17 @@ LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome-extension:")
 #: The first Run loads Pyodide, numpy, matplotlib and the engine: slow on a busy CI machine.
 COLD_TIMEOUT_MS = 180_000
 RUN_TIMEOUT_MS = 60_000
+
+
+def start_python(context: Any, policy: str) -> None:
+    """Tell the pages of ``context`` when to start Python (runner.js's ``startPython``).
+
+    ``"load"`` (the site's default: as soon as a page with demos opens), ``"view"`` (when a demo
+    scrolls into view) or ``"run"`` (on the first Run). Tests that never run Python use "run", so
+    no page spends a CPU core loading Pyodide in the background.
+    """
+    script = "window.deepnotes = Object.assign(window.deepnotes || {}, {startPython: %s});"
+    context.add_init_script(script % json.dumps(policy))
 
 
 def is_local(url: str) -> bool:

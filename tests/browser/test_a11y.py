@@ -4,7 +4,7 @@ axe-core (web/node_modules/axe-core, npm) is injected into each page of the site
 Material's light (default) and dark (slate) schemes, after the runner has enhanced the demos
 (editor, toolbar, status line): no serious or critical violation may remain. Every rule runs in
 the light scheme; after the reader's toggle switches to dark, the colour rules run again. Python
-is never loaded here (the demos' prefetch is switched off), so the pages are checked as a
+is never loaded here (the pages are told to start it on the first Run only), so the pages are checked as a
 reader first sees them. Results: test-artifacts/browser/axe.json.
 
 Also: focus is visible on the demo controls, a demo is usable by keyboard, reduced motion turns
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_page import LiveDemo
+from demo_page import LiveDemo, start_python
 from tools.screenshots import set_scheme  # the reader's palette toggle, shared
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,19 +29,6 @@ SITE = Path(__import__("os").environ.get("DEEPNOTES_SITE", ROOT / "site"))
 SCHEMES = ("default", "slate")
 BLOCKING = ("serious", "critical")
 
-# Demos must not start Python here: observe() of a demo does nothing, so no prefetch.
-NO_PREFETCH = """
-(() => {
-  const Original = window.IntersectionObserver;
-  if (!Original) return;
-  window.IntersectionObserver = class extends Original {
-    observe(target) {
-      if (target && target.classList && target.classList.contains('dn-demo')) return;
-      super.observe(target);
-    }
-  };
-})();
-"""
 
 
 def site_pages() -> list[str]:
@@ -79,7 +66,7 @@ def a11y_page(browser: Any, guard: Any, plain_url: str) -> Iterator[Any]:
     )
     context.set_default_timeout(60_000)
     guard.attach(context)
-    context.add_init_script(NO_PREFETCH)
+    start_python(context, "run")
     page = context.new_page()
     yield page
     context.close()
@@ -185,7 +172,7 @@ def test_reduced_motion_turns_off_smooth_scrolling_and_animation(
 ) -> None:
     context = browser.new_context(reduced_motion="reduce", service_workers="block")
     guard.attach(context)
-    context.add_init_script(NO_PREFETCH)
+    start_python(context, "run")
     page = context.new_page()
     page.goto(plain_url + "topics/regularization/")
     LiveDemo(page)

@@ -20,6 +20,7 @@ from demo_page import (
     coming_back,
     instant_goto,
     is_local,
+    start_python,
 )
 
 STOP_LIMIT_MS = 1000
@@ -392,7 +393,7 @@ def test_small_screen_keeps_the_demo_usable(
 ) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 667}, device_scale_factor=2)
     guard.attach(context)
-    context.route("**/pyodide/**", lambda route: route.abort())  # layout only: no Python
+    start_python(context, "run")  # layout only: no Python
     page = context.new_page()
     page.goto(isolated_url + demo_path)
     demo = LiveDemo(page)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_page import start_python
 
 from deepnotes.quiz import Question, load_bank
 
@@ -29,6 +30,7 @@ def context(browser: Any, guard: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     context.set_default_timeout(20_000)
     guard.attach(context)
+    start_python(context, "run")  # the quiz needs no Python
     yield context
     context.close()
 
@@ -287,6 +289,7 @@ def test_feedback_is_readable_in_light_and_dark_mode(
 ) -> None:
     context = browser.new_context(viewport={"width": 1000, "height": 900}, color_scheme=scheme)
     guard.attach(context)
+    start_python(context, "run")
     try:
         page = context.new_page()
         q = next(x for x in load_bank() if x.seed_number == 15)

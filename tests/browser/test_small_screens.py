@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_a11y import NO_PREFETCH, PAGES
+from demo_page import start_python
+from test_a11y import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 375, 667
@@ -50,7 +51,7 @@ def phone(browser: Any, guard: Any) -> Iterator[Any]:
     )
     context.set_default_timeout(60_000)
     guard.attach(context)
-    context.add_init_script(NO_PREFETCH)
+    start_python(context, "run")
     page = context.new_page()
     yield page
     context.close()

@@ -9,19 +9,48 @@ import { PythonRuntime, readRuntimeConfig } from "./runtime.js";
 const runtime = new PythonRuntime();
 const blocks = new Set();
 
-// Prefetch the runtime as soon as a demo scrolls into view (unless the reader saves data).
-const saveData = Boolean(navigator.connection && navigator.connection.saveData);
+// When Python starts loading (the 26 MB runtime takes seconds to start, so the first Run should
+// not have to wait for all of it):
+//   "load"  as soon as a page with demos opens (the default),
+//   "view"  when a demo scrolls into view (readers whose browser asks to save data, or on a 2G
+//           connection, get this instead of "load"),
+//   "run"   only on the first Run.
+// A page can choose by setting `window.deepnotes = {startPython: "view"}` before this script.
+const START_POLICIES = ["load", "view", "run"];
+
+function startPolicy() {
+  const asked = window.deepnotes && window.deepnotes.startPython;
+  if (asked !== undefined && !START_POLICIES.includes(asked)) {
+    console.error(`deepnotes: startPython must be one of ${START_POLICIES.join(", ")}; got ${JSON.stringify(asked)}`);
+  }
+  const policy = START_POLICIES.includes(asked) ? asked : "load";
+  const connection = navigator.connection;
+  const frugal = Boolean(connection && (connection.saveData || /2g$/.test(connection.effectiveType || "")));
+  return policy === "load" && frugal ? "view" : policy;
+}
+
+const policy = startPolicy();
+
+function startNow(doc) {
+  if (runtime.state !== "idle" || !doc.querySelector(".dn-demo")) return;
+  runtime.setConfig(readRuntimeConfig(document));
+  runtime.start();
+}
+
 const observer =
-  "IntersectionObserver" in window
+  policy === "view" && "IntersectionObserver" in window
     ? new IntersectionObserver(
         (entries) => {
           if (!entries.some((entry) => entry.isIntersecting)) return;
           observer.disconnect();
-          if (!saveData && runtime.state === "idle") runtime.start();
+          if (runtime.state === "idle") runtime.start();
         },
         { rootMargin: "200px 0px" },
       )
     : null;
+
+// Before the editors are set up (that takes a moment on pages with many demos).
+if (policy === "load") startNow(document);
 
 function enhance(doc = document) {
   setUpOffline(doc);
@@ -38,6 +67,7 @@ function enhance(doc = document) {
   const demos = doc.querySelectorAll(".dn-demo:not([data-dn-live])");
   if (!demos.length) return;
   runtime.setConfig(readRuntimeConfig(document));
+  if (policy === "load") startNow(doc);
   for (const root of demos) {
     root.setAttribute("data-dn-live", "");
     try {
@@ -62,6 +92,7 @@ window.deepnotes = Object.assign(window.deepnotes || {}, {
   demos: () => [...blocks].filter((block) => block.root.isConnected),
   demo: (name) => [...blocks].find((block) => block.name === name && block.root.isConnected) || null,
   enhance,
+  startPython: policy,
 });
 
 if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -1,0 +1,109 @@
+"""When a page starts loading Python (runner.js ``startPython``, issue 8: cold load).
+
+By default a page with demos starts the Python worker as soon as it opens, before its editors
+are set up, so a reader's first Run does not wait for the whole runtime; pages without demos
+never load it; a reader whose browser asks to save data gets the old behaviour (Python starts
+when a demo scrolls into view); a page script can choose "load", "view" or "run", and a wrong
+value is reported with the allowed ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from demo_page import LiveDemo, start_python
+
+# A demo far down the page, so "view" has to scroll to it.
+PAGE = "topics/regularization/"
+
+SAVE_DATA = """
+Object.defineProperty(Navigator.prototype, "connection", {
+  configurable: true,
+  get: () => ({ saveData: true, effectiveType: "4g", addEventListener() {} }),
+});
+"""
+
+
+@pytest.fixture
+def fresh(new_context: Any) -> Iterator[Any]:
+    """A context of its own whose pages do what the site does by default (no startPython)."""
+    context = new_context(start=None)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.requests = requests
+    yield context
+    context.close()
+
+
+def runtime_state(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        """() => ({
+            state: window.deepnotes.runtime.state,
+            policy: window.deepnotes.startPython,
+            created: window.deepnotes.runtime.timings.created,
+            dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+        })"""
+    )
+
+
+def pyodide_requests(context: Any) -> list[str]:
+    return [url for url in context.requests if "/pyodide/" in url]
+
+
+def test_a_page_with_demos_starts_python_before_its_editors_are_set_up(
+    fresh: Any, isolated_url: str
+) -> None:
+    page = fresh.new_page()
+    page.goto(isolated_url + PAGE)
+    LiveDemo(page)
+    now = runtime_state(page)
+    assert now["policy"] == "load"
+    assert now["state"] in {"loading", "ready"}, now
+    # Started while the page was still being set up (before DOMContentLoaded's handlers ended),
+    # without any scrolling or click.
+    assert now["created"] is not None and now["created"] <= now["dcl"], now
+    page.wait_for_function("() => window.deepnotes.runtime.state === 'ready'", timeout=180_000)
+    assert any(url.endswith(".wasm") for url in pyodide_requests(fresh))
+
+
+def test_a_page_without_demos_never_loads_python(fresh: Any, isolated_url: str) -> None:
+    page = fresh.new_page()
+    page.goto(isolated_url + "errata/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => window.deepnotes.runtime.state") == "idle"
+    assert pyodide_requests(fresh) == []
+
+
+def test_save_data_waits_until_a_demo_scrolls_into_view(fresh: Any, isolated_url: str) -> None:
+    fresh.add_init_script(SAVE_DATA)
+    page = fresh.new_page()
+    page.goto(isolated_url + PAGE)
+    demo = LiveDemo(page, "l2_lambda")
+    page.wait_for_load_state("networkidle")
+    assert runtime_state(page)["policy"] == "view"
+    assert page.evaluate("() => window.deepnotes.runtime.state") == "idle"
+    assert pyodide_requests(fresh) == []
+    demo.root.scroll_into_view_if_needed()
+    page.wait_for_function("() => window.deepnotes.runtime.state !== 'idle'")
+
+
+def test_run_policy_waits_for_the_first_run_and_a_wrong_value_is_reported(
+    fresh: Any, isolated_url: str
+) -> None:
+    start_python(fresh, "run")
+    page = fresh.new_page()
+    page.goto(isolated_url + PAGE)
+    demo = LiveDemo(page)
+    demo.root.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => window.deepnotes.runtime.state") == "idle"
+
+    errors: list[str] = []
+    start_python(fresh, "soon")
+    other = fresh.new_page()
+    other.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    other.goto(isolated_url + "errata/")
+    assert any("startPython must be one of load, view, run" in e and '"soon"' in e for e in errors)
+    assert other.evaluate("() => window.deepnotes.startPython") == "load"
