@@ -121,9 +121,7 @@ def _no_request_leaves_localhost(request: pytest.FixtureRequest) -> Iterator[Non
     assert outside == [], f"requests tried to leave 127.0.0.1: {outside}"
 
 
-def _context(
-    browser: Any, guard: NetworkGuard, start: str | None = "view", **options: Any
-) -> Any:
+def _context(browser: Any, guard: NetworkGuard, start: str | None = "view", **options: Any) -> Any:
     options.setdefault("viewport", {"width": 1100, "height": 900})
     context = browser.new_context(**options)
     context.set_default_timeout(60_000)

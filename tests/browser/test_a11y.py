@@ -4,8 +4,8 @@ axe-core (web/node_modules/axe-core, npm) is injected into each page of the site
 Material's light (default) and dark (slate) schemes, after the runner has enhanced the demos
 (editor, toolbar, status line): no serious or critical violation may remain. Every rule runs in
 the light scheme; after the reader's toggle switches to dark, the colour rules run again. Python
-is never loaded here (the pages are told to start it on the first Run only), so the pages are checked as a
-reader first sees them. Results: test-artifacts/browser/axe.json.
+is never loaded here (the pages are told to start it on the first Run only), so the pages are
+checked as a reader first sees them. Results: test-artifacts/browser/axe.json.
 
 Also: focus is visible on the demo controls, a demo is usable by keyboard, reduced motion turns
 off smooth scrolling and animations, and every pre-rendered figure has a describing alt text.
@@ -28,7 +28,6 @@ AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SITE = Path(__import__("os").environ.get("DEEPNOTES_SITE", ROOT / "site"))
 SCHEMES = ("default", "slate")
 BLOCKING = ("serious", "critical")
-
 
 
 def site_pages() -> list[str]:

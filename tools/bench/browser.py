@@ -383,7 +383,7 @@ def report(results: dict[str, Any]) -> str:
         "Bytes are the response bodies the page fetched (fresh cache). By default a page with "
         "demos starts loading Python as it opens, so the cold load above fetches everything at "
         "once; readers whose browser asks to save data get Python when a demo scrolls into view "
-        "(`startPython: \"view\"`), measured here: on load, before any Run and before scrolling "
+        '(`startPython: "view"`), measured here: on load, before any Run and before scrolling '
         "to the demo, then by scrolling to it and its first Run.\n",
         "| Page | before the first Run | by the first Run | bare page, in all |",
         "|---|---|---|---|",
