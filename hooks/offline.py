@@ -27,7 +27,7 @@ log = logging.getLogger("mkdocs.hooks.offline")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "web" / "offline" / "sw.js"
-SKIP_NAMES = {"sw.js", "offline-manifest.json", "coi-serviceworker.js", "sitemap.xml.gz"}
+SKIP_NAMES = {"sw.js", "offline-manifest.json", "sitemap.xml.gz"}
 SKIP_SUFFIXES = (".map", ".LEGAL.txt", ".ipynb")  # notebooks: downloads, not needed offline
 
 

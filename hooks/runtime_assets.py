@@ -29,6 +29,11 @@ On each build:
    same version (the CDN serves the same release build); a runner that fetches
    ``pyodide.mjs`` itself can check it with SubtleCrypto before importing it.
    Nothing of Pyodide is copied into the site then; the wheel still is.
+6. **Cross-origin isolation** - with ``extra.deepnotes.isolate_with_service_worker: true``
+   (the default) the meta's ``serviceWorker`` names the site's ``sw.js`` (hooks/offline.py): a
+   page that its host did not make cross-origin isolated registers it and loads once more
+   through it, with COOP/COEP headers (web/src/isolation.js). ``false`` leaves isolation to
+   the host's headers.
 """
 
 from __future__ import annotations
@@ -75,8 +80,14 @@ def _options(config: Any) -> dict[str, Any]:
     source = extra.get("pyodide_source", "self")
     if source not in {"self", "cdn"}:
         raise PluginError(f"extra.deepnotes.pyodide_source must be 'self' or 'cdn'; got {source!r}")
+    isolate = extra.get("isolate_with_service_worker", True)
+    if not isinstance(isolate, bool):
+        raise PluginError(
+            f"extra.deepnotes.isolate_with_service_worker must be true or false; got {isolate!r}"
+        )
     pyodide = _tool("pyodide_dist")
-    return {"source": source, "version": str(extra.get("pyodide_version", pyodide.PYODIDE_VERSION))}
+    version = str(extra.get("pyodide_version", pyodide.PYODIDE_VERSION))
+    return {"source": source, "version": version, "isolate": isolate}
 
 
 def link_or_copy(src: Path, dest: Path) -> bool:
@@ -110,10 +121,12 @@ def runtime_meta(page_url: str, state: dict[str, Any]) -> str:
 
     Examples
     --------
-    >>> state = {"pyodide": "pyodide/0.27.7/", "wheel": "wheels/ab/d.whl", "worker": "w.js?v=1"}
+    >>> state = {"pyodide": "pyodide/0.27.7/", "wheel": "wheels/ab/d.whl", "worker": "w.js?v=1",
+    ...          "service_worker": "sw.js"}
     >>> print(runtime_meta("topics/optimizers/", state).replace("&quot;", "'"))
     <meta name="deepnotes-runtime" content="{'pyodide': '../../pyodide/0.27.7/',
-    'wheel': '../../wheels/ab/d.whl', 'worker': '../../w.js?v=1'}">
+    'wheel': '../../wheels/ab/d.whl', 'worker': '../../w.js?v=1',
+    'serviceWorker': '../../sw.js'}">
     """
 
     def rel(url: str) -> str:
@@ -130,6 +143,8 @@ def runtime_meta(page_url: str, state: dict[str, Any]) -> str:
         data["fontlist"] = rel(state["fontlist"])
     if state.get("worker"):
         data["worker"] = rel(state["worker"])
+    if state.get("service_worker"):
+        data["serviceWorker"] = rel(state["service_worker"])
     data.update(state.get("extra", {}))
     return f'<meta name="deepnotes-runtime" content="{html.escape(json.dumps(data))}">'
 
@@ -172,6 +187,7 @@ def on_pre_build(config: Any) -> None:
         fontlist_file=fontlist_file,
         fontlist=fontlist,
         worker=None,
+        service_worker="sw.js" if options["isolate"] else None,
         extra=extra,
     )
 

@@ -8,12 +8,8 @@ file under ``web/src/``) with the one ``build.mjs`` wrote into ``docs/assets/bui
 and rebuilds only when they differ, so ``mkdocs serve`` does not loop on its own output.
 ``mkdocs serve`` also watches ``web/src/`` so editing the runner rebuilds the site.
 
-Static hosts that cannot send COOP/COEP headers (GitHub Pages) can opt into
-``extra.deepnotes.coi_serviceworker: true``: the site root then gets
-``coi-serviceworker.js`` (npm ``coi-serviceworker``, MIT) and every page loads it first. It
-registers a service worker that adds the two headers, so after one automatic reload on the first
-visit the page is cross-origin isolated and Stop interrupts Python instead of restarting it.
-A later offline-pack service worker must take over this job (one service worker per scope).
+Cross-origin isolation on static hosts is the site's own service worker's job (``sw.js``,
+hooks/offline.py and web/src/isolation.js; one service worker per scope).
 """
 
 from __future__ import annotations
@@ -24,19 +20,14 @@ import logging
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.utils import get_relative_url
 
 log = logging.getLogger("mkdocs.hooks.web_bundle")
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
 REQUIRED = ("runner.js", "worker.js", "katex-init.js", "katex/katex.min.css")
-COI_WORKER = "coi-serviceworker.js"
-
-_options: dict[str, Any] = {}
 
 
 def _files_under(directory: Path) -> list[str]:
@@ -102,31 +93,3 @@ def on_serve(server, config, builder, **kwargs):
     server.watch(str(WEB / "src"))
     server.watch(str(WEB / "build.mjs"))
     return server
-
-
-def on_config(config, **kwargs):
-    extra = (config.extra or {}).get("deepnotes", {}) or {}
-    coi = extra.get("coi_serviceworker", False)
-    if not isinstance(coi, bool):
-        raise PluginError(f"extra.deepnotes.coi_serviceworker must be true or false; got {coi!r}")
-    _options["coi"] = coi
-    return config
-
-
-def on_post_page(output: str, page, config, **kwargs) -> str:
-    """With ``coi_serviceworker``, load the shim before anything else in <head>."""
-    if not _options.get("coi") or page.file.src_uri == "404.md":
-        return output
-    src = get_relative_url(COI_WORKER, page.url)
-    head = output.find("<head>")
-    if head == -1:
-        return output
-    tag = f'\n<script src="{src}"></script>'
-    return output[: head + len("<head>")] + tag + output[head + len("<head>") :]
-
-
-def on_post_build(config, **kwargs) -> None:
-    """Put the shim at the site root: a service worker's scope is the directory it comes from."""
-    if _options.get("coi"):
-        source = Path(config["docs_dir"]) / "assets" / "build" / COI_WORKER
-        shutil.copyfile(source, Path(config["site_dir"]) / COI_WORKER)

@@ -70,7 +70,9 @@ def shoot(site: Path, paths: list[str]) -> list[Path]:
     try:
         with sync_playwright() as playwright:
             browser = chromium.launch(playwright)
-            context = browser.new_context(viewport={"width": 1100, "height": 900})
+            context = browser.new_context(
+                viewport={"width": 1100, "height": 900}, service_workers="block"
+            )
             # Layout only: no Python (pages start it on the first Run only, and the runtime
             # could not load), so the pre-rendered figures stay in place.
             context.add_init_script("window.deepnotes = {startPython: 'run'};")

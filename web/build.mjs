@@ -81,9 +81,6 @@ async function main() {
   cpSync(join(katexDist, "katex.min.css"), join(outDir, "katex", "katex.min.css"));
   cpSync(join(katexDist, "fonts"), join(outDir, "katex", "fonts"), { recursive: true });
 
-  const coi = join(webDir, "node_modules", "coi-serviceworker", "coi-serviceworker.min.js");
-  cpSync(coi, join(outDir, "coi-serviceworker.js"));
-
   const stamp = { inputs: inputsHash(), dev, files: listFiles(outDir).map((f) => relative(relative(webDir, outDir), f)) };
   writeFileSync(join(outDir, "stamp.json"), JSON.stringify(stamp, null, 2) + "\n");
   console.log(`web bundle: ${stamp.files.length} files in ${relative(process.cwd(), outDir) || "."}`);

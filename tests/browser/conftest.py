@@ -171,8 +171,8 @@ def isolated_context(browser: Any, guard: NetworkGuard, isolated_url: str) -> It
 
 @pytest.fixture(scope="session")
 def plain_context(browser: Any, guard: NetworkGuard, plain_url: str) -> Iterator[Any]:
-    """A browser context for the non-isolated server (no service worker, so an opt-in
-    coi-serviceworker cannot make it isolated)."""
+    """A browser context for the non-isolated server (no service worker, so the site's own
+    cannot make it isolated: the page stays as a host without the headers leaves it)."""
     context = _context(browser, guard, service_workers="block")
     local_sitemap(context, plain_url)
     yield context

@@ -148,11 +148,11 @@ def test_output_is_text_not_html(live: Any) -> None:
     assert live.page.evaluate("() => window.__pwned === undefined")
 
 
-def test_stop_interrupts_a_runaway_loop_and_keeps_the_session(live: Any, timings: dict) -> None:
-    page, demo = live.page, live.demo
-    assert page.evaluate("() => crossOriginIsolated") is True
+def assert_stop_keeps_the_session(demo: LiveDemo) -> float:
+    """Stop a runaway loop: ready again within STOP_LIMIT_MS, the session's state kept (ms)."""
+    assert demo.page.evaluate("() => crossOriginIsolated") is True
     demo.set_code("import sys\nsys.dn_marker = 41\n")
-    assert demo.run()[0] == "done"
+    assert demo.run(timeout_ms=COLD_TIMEOUT_MS)[0] == "done", demo.status
 
     demo.set_code("while True:\n    pass\n")
     demo.button("Run").click()
@@ -162,12 +162,47 @@ def test_stop_interrupts_a_runaway_loop_and_keeps_the_session(live: Any, timings
     assert stop_ms < STOP_LIMIT_MS, f"Stop took {stop_ms:.0f} ms"
     assert "still there" in demo.status
     assert demo.runtime_state() == "ready"
-    timings["stop_to_ready_isolated_s"] = stop_ms / 1000
 
     demo.set_code("import sys\nprint(sys.dn_marker + 1)\n")
     state, _ = demo.run()
     assert state == "done", demo.status
     assert demo.output.locator(".dn-demo__stdout").inner_text().strip() == "42"
+    return stop_ms
+
+
+def test_stop_interrupts_a_runaway_loop_and_keeps_the_session(live: Any, timings: dict) -> None:
+    timings["stop_to_ready_isolated_s"] = assert_stop_keeps_the_session(live.demo) / 1000
+
+
+def test_a_host_without_isolation_headers_is_isolated_by_the_service_worker(
+    new_context: Any, plain_url: str, demo_path: str, timings: dict
+) -> None:
+    """GitHub Pages sends no COOP/COEP: the site's service worker adds them. The first page
+    loads once more through it (once, no loop), later pages are isolated as they open, and
+    Stop keeps the session as on an isolated host."""
+    context = new_context(start="load")
+    documents: list[str] = []
+    context.on(
+        "request",
+        lambda r: documents.append(r.url) if r.resource_type == "document" else None,
+    )
+    try:
+        page = context.new_page()
+        page.goto(plain_url + demo_path)
+        page.wait_for_function("() => crossOriginIsolated === true", timeout=60_000)
+        demo = LiveDemo(page)
+        demo.wait_runtime_ready()
+        assert documents == [plain_url + demo_path] * 2, documents
+        timings["stop_to_ready_service_worker_s"] = assert_stop_keeps_the_session(demo) / 1000
+
+        documents.clear()
+        other = context.new_page()
+        other.goto(plain_url + "errata/")
+        assert other.evaluate("() => crossOriginIsolated") is True
+        other.wait_for_timeout(500)
+        assert documents == [plain_url + "errata/"], documents  # no reload there
+    finally:
+        context.close()
 
 
 def test_stop_without_isolation_restarts_python(

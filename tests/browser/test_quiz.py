@@ -27,7 +27,8 @@ def by_seed() -> dict[int, Question]:
 
 @pytest.fixture
 def context(browser: Any, guard: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    # No service worker: the quiz does not need cross-origin isolation (nor its one reload).
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, service_workers="block")
     context.set_default_timeout(20_000)
     guard.attach(context)
     start_python(context, "run")  # the quiz needs no Python
@@ -287,7 +288,9 @@ def test_the_full_exam_by_keyboard_only(page: Any, plain_url: str) -> None:
 def test_feedback_is_readable_in_light_and_dark_mode(
     browser: Any, guard: Any, plain_url: str, artifacts: Path, scheme: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 1000, "height": 900}, color_scheme=scheme)
+    context = browser.new_context(
+        viewport={"width": 1000, "height": 900}, color_scheme=scheme, service_workers="block"
+    )
     guard.attach(context)
     start_python(context, "run")
     try:

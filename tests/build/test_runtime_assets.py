@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 VERSION = "0.27.7"
 
 
-def _build(tmp_path: Path, pyodide_source: str) -> Path:
+def _build(tmp_path: Path, pyodide_source: str, isolate: str | None = None) -> tuple[int, str]:
     (tmp_path / "docs" / "topics").mkdir(parents=True)
     (tmp_path / "docs" / "index.md").write_text("# Home\n")
     (tmp_path / "docs" / "topics" / "deep.md").write_text("# Deep\n")
@@ -27,7 +27,8 @@ def _build(tmp_path: Path, pyodide_source: str) -> Path:
         f"hooks:\n  - {REPO / 'hooks' / 'runtime_assets.py'}\n"
         f"extra:\n  deepnotes:\n    pyodide_source: {pyodide_source}\n"
         f"    pyodide_version: '{VERSION}'\n"
-        "nav:\n  - index.md\n  - topics/deep.md\n"
+        + (f"    isolate_with_service_worker: {isolate}\n" if isolate is not None else "")
+        + "nav:\n  - index.md\n  - topics/deep.md\n"
     )
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"],
@@ -37,7 +38,12 @@ def _build(tmp_path: Path, pyodide_source: str) -> Path:
         timeout=600,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
+    return result.returncode, result.stderr
+
+
+def _site(tmp_path: Path, pyodide_source: str, isolate: str | None = None) -> Path:
+    code, stderr = _build(tmp_path, pyodide_source, isolate)
+    assert code == 0, stderr
     return tmp_path / "site"
 
 
@@ -49,7 +55,7 @@ def _meta(page: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def self_hosted(tmp_path_factory):
-    return _build(tmp_path_factory.mktemp("self"), "self")
+    return _site(tmp_path_factory.mktemp("self"), "self")
 
 
 def test_meta_urls_are_relative_to_each_page(self_hosted):
@@ -92,9 +98,22 @@ def test_matplotlib_font_cache_is_shipped_for_this_pyodide(self_hosted):
 
 
 def test_cdn_mode_points_to_the_pinned_cdn_with_integrity(tmp_path):
-    site = _build(tmp_path, "cdn")
+    site = _site(tmp_path, "cdn", isolate="false")
     meta = _meta(site / "index.html")
     assert meta["pyodide"] == f"https://cdn.jsdelivr.net/pyodide/v{VERSION}/full/"
     assert meta["integrity"]["pyodide.mjs"].startswith("sha384-")
     assert not (site / "pyodide").exists()
     assert (site / meta["wheel"]).is_file()
+    assert "serviceWorker" not in meta  # isolation left to the host
+
+
+def test_pages_name_the_service_worker_that_isolates_them(self_hosted):
+    """By default every page names sw.js (site root), relative to the page."""
+    assert _meta(self_hosted / "index.html")["serviceWorker"] == "sw.js"
+    assert _meta(self_hosted / "topics/deep/index.html")["serviceWorker"] == "../../sw.js"
+
+
+def test_a_wrong_isolation_setting_fails_the_build_saying_what_is_allowed(tmp_path):
+    code, stderr = _build(tmp_path, "self", isolate="sometimes")
+    assert code != 0
+    assert "isolate_with_service_worker must be true or false; got 'sometimes'" in stderr

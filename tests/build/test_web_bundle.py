@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from mkdocs.exceptions import PluginError
@@ -63,17 +62,3 @@ def test_a_stale_bundle_without_node_modules_says_run_make_web(tmp_path, monkeyp
     monkeypatch.setattr(hook, "inputs_hash", lambda: "newer")
     with pytest.raises(PluginError, match="make web"):
         hook.on_pre_build({"docs_dir": str(tmp_path / "docs")})
-
-
-def test_coi_serviceworker_is_opt_in(tmp_path: Path) -> None:
-    hook = _hook()
-    page = SimpleNamespace(url="topics/optimizers/", file=SimpleNamespace(src_uri="x.md"))
-    html = "<html><head><title>t</title></head></html>"
-    hook.on_config(SimpleNamespace(extra={"deepnotes": {}}))
-    assert hook.on_post_page(html, page, None) == html
-    hook.on_config(SimpleNamespace(extra={"deepnotes": {"coi_serviceworker": True}}))
-    assert '<head>\n<script src="../../coi-serviceworker.js"></script>' in hook.on_post_page(
-        html, page, None
-    )
-    with pytest.raises(PluginError, match="true or false"):
-        hook.on_config(SimpleNamespace(extra={"deepnotes": {"coi_serviceworker": "yes"}}))

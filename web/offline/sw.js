@@ -9,12 +9,35 @@
 //
 // Serving, once a pack is installed: files under pyodide/ and wheels/ (immutable, hashed paths)
 // come from the cache first; everything else from the network first, the cache when offline.
+//
+// Cross-origin isolation, for hosts that cannot send headers (GitHub Pages): every page registers
+// this worker (web/src/isolation.js), which gives the documents and worker scripts it serves the
+// COOP/COEP headers. The page can then share memory with the Python worker: Stop interrupts
+// Python instead of restarting it, and live training can pause. Everything the site loads is its
+// own (same origin), so "require-corp" blocks nothing.
 const BUILD = "__DEEPNOTES_BUILD__";
 const PREFIX = "deepnotes-offline-";
 const CACHE = PREFIX + BUILD;
 const MANIFEST = "offline-manifest.json";
 const IMMUTABLE = /\/(pyodide|wheels)\//;
 const scopeUrl = (path) => new URL(path, self.registration.scope).href;
+const ISOLATION_HEADERS = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+};
+
+/** Whether the response to `request` decides the isolation of a document or a worker. */
+function decidesIsolation(request) {
+  return request.mode === "navigate" || request.destination === "worker";
+}
+
+/** `response` with the isolation headers (redirects and opaque responses pass unchanged). */
+function withIsolation(response) {
+  if (!response || response.status === 0 || response.type === "opaqueredirect") return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 async function broadcast(message) {
   for (const client of await self.clients.matchAll({ includeUncontrolled: true })) client.postMessage(message);
@@ -116,24 +139,26 @@ async function fromCache(request) {
   return undefined;
 }
 
+async function serve(request) {
+  if (!(await hasPack())) return fetch(request);
+  if (IMMUTABLE.test(new URL(request.url).pathname)) {
+    const hit = await fromCache(request);
+    if (hit) return hit;
+  }
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const hit = await fromCache(request);
+    if (hit) return hit;
+    throw err;
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(self.registration.scope)) return;
-  if (packKnown === false) return; // no pack: the browser fetches as if there were no worker
-  event.respondWith(
-    (async () => {
-      if (!(await hasPack())) return fetch(request);
-      if (IMMUTABLE.test(new URL(request.url).pathname)) {
-        const hit = await fromCache(request);
-        if (hit) return hit;
-      }
-      try {
-        return await fetch(request);
-      } catch (err) {
-        const hit = await fromCache(request);
-        if (hit) return hit;
-        throw err;
-      }
-    })(),
-  );
+  const isolate = decidesIsolation(request);
+  // No pack and nothing to isolate: the browser fetches as if there were no worker.
+  if (packKnown === false && !isolate) return;
+  event.respondWith(isolate ? serve(request).then(withIsolation) : serve(request));
 });

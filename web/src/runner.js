@@ -3,6 +3,7 @@
 // Material instant-navigation page swap (`document$`), and shares one Python worker among them.
 import { DemoBlock } from "./demo.js";
 import { attachExplorable } from "./explore.js";
+import { isolateThroughServiceWorker } from "./isolation.js";
 import { setUpOffline } from "./offline.js";
 import { PythonRuntime, readRuntimeConfig } from "./runtime.js";
 
@@ -31,8 +32,13 @@ function startPolicy() {
 
 const policy = startPolicy();
 
+// While the page is about to load once more through the service worker that makes it
+// cross-origin isolated (isolation.js), Python is not started: the reload would throw it away.
+const ISOLATION_WAIT_MS = 4000;
+let holdStart = false;
+
 function startNow(doc) {
-  if (runtime.state !== "idle" || !doc.querySelector(".dn-demo")) return;
+  if (holdStart || runtime.state !== "idle" || !doc.querySelector(".dn-demo")) return;
   runtime.setConfig(readRuntimeConfig(document));
   runtime.start();
 }
@@ -48,6 +54,22 @@ const observer =
         { rootMargin: "200px 0px" },
       )
     : null;
+
+const pageConfig = readRuntimeConfig(document);
+if (pageConfig && pageConfig.serviceWorker) {
+  holdStart = true;
+  const release = () => {
+    if (!holdStart) return;
+    holdStart = false;
+    if (policy === "load") startNow(document);
+  };
+  const timer = setTimeout(release, ISOLATION_WAIT_MS);
+  isolateThroughServiceWorker(pageConfig.serviceWorker, new URL(".", pageConfig.serviceWorker).href).then((reloading) => {
+    if (reloading) return;
+    clearTimeout(timer);
+    release();
+  });
+}
 
 // Before the editors are set up (that takes a moment on pages with many demos).
 if (policy === "load") startNow(document);

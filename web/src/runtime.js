@@ -10,7 +10,8 @@ const SCRIPT_URL = typeof document !== "undefined" && document.currentScript ? d
 
 /**
  * The runtime URLs from `<meta name="deepnotes-runtime" content='{"pyodide": ..., "wheel": ...,
- * "worker": ..., "fontlist": ...}'>` (written by hooks/runtime_assets.py), made absolute against
+ * "worker": ..., "fontlist": ..., "serviceWorker": ...}'>` (written by hooks/runtime_assets.py),
+ * made absolute against
  * the page URL.
  */
 export function readRuntimeConfig(doc = document) {
@@ -30,7 +31,8 @@ export function readRuntimeConfig(doc = document) {
   let worker = raw.worker ? absolute(raw.worker) : null;
   if (!worker && SCRIPT_URL) worker = new URL("worker.js", SCRIPT_URL).href;
   const fontlist = typeof raw.fontlist === "string" ? absolute(raw.fontlist) : null;
-  return { ...raw, pyodide, wheel: absolute(raw.wheel), worker, fontlist };
+  const serviceWorker = typeof raw.serviceWorker === "string" ? absolute(raw.serviceWorker) : null;
+  return { ...raw, pyodide, wheel: absolute(raw.wheel), worker, fontlist, serviceWorker };
 }
 
 export class PythonRuntime {
