@@ -162,8 +162,9 @@ def new_context(browser: Any, guard: NetworkGuard) -> Any:
 
 @pytest.fixture(scope="session")
 def isolated_context(browser: Any, guard: NetworkGuard, isolated_url: str) -> Iterator[Any]:
-    """A browser context for the isolated server (its HTTP cache is shared by the tests)."""
-    context = _context(browser, guard)
+    """A browser context for the isolated server (its HTTP cache is shared by the tests). Its
+    pages run Python, so they start it as they open (the site's default)."""
+    context = _context(browser, guard, start="load")
     local_sitemap(context, isolated_url)
     yield context
     context.close()
