@@ -108,13 +108,15 @@ def formulas(page_html: str) -> list[Formula]:
 
 def replace_math(page_html: str, rendered: dict[Formula, str]) -> str:
     """Put each wrapper's rendered HTML in place of its TeX (formulas missing from
-    ``rendered`` stay TeX). The wrapper element and its attributes are kept.
+    ``rendered`` stay TeX). The wrapper element and its attributes are kept, and the HTML goes
+    in a plain ``<span>``, as KaTeX's auto-render puts it in the browser: Material's
+    ``div.arithmatex > *`` styles apply to that span, so the layout is the same.
 
     Examples
     --------
     >>> page = '<span class="arithmatex">\\\\(x\\\\)</span>'
     >>> replace_math(page, {("x", False): "<span class=katex>x</span>"})
-    '<span class="arithmatex"><span class=katex>x</span></span>'
+    '<span class="arithmatex"><span><span class=katex>x</span></span></span>'
     """
 
     def swap(match: re.Match[str]) -> str:
@@ -122,7 +124,8 @@ def replace_math(page_html: str, rendered: dict[Formula, str]) -> str:
         if parts is None or parts[1] not in rendered:
             return match[0]
         pre, formula, post = parts
-        return f"<{match['tag']}{match['attrs']}>{pre}{rendered[formula]}{post}</{match['tag']}>"
+        math = f"<span>{rendered[formula]}</span>"  # auto-render's own wrapper (same layout)
+        return f"<{match['tag']}{match['attrs']}>{pre}{math}{post}</{match['tag']}>"
 
     return ARITHMATEX.sub(swap, page_html)
 
