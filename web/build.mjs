@@ -3,8 +3,10 @@
 //   runner.js       the demo runner (CodeMirror 6 editor, toolbar, output), an IIFE
 //                   loaded by mkdocs.yml `extra_javascript`
 //   worker.js       the Pyodide Web Worker, an ES module (`new Worker(url, {type: "module"})`)
-//   katex-init.js   KaTeX + auto-render, re-run on every Material instant-navigation page
-//   katex/          KaTeX's stylesheet and fonts, self-hosted for offline math
+//   katex-init.js   KaTeX + auto-render, re-run on every Material instant-navigation page: the
+//                   fallback only (hooks/katex.py renders the math at build time and then leaves
+//                   this script out of the pages)
+//   katex/          KaTeX's stylesheet and fonts, self-hosted for offline math (always loaded)
 //   stamp.json      hash of the inputs; hooks/web_bundle.py rebuilds when it differs
 //
 // Usage: `npm run build` (minified) or `npm run build:dev` (readable, with sourcemaps);
