@@ -370,8 +370,7 @@ class Dense(Layer):
         W = self.params["W"]
         dZ = dout.astype(W.dtype, copy=False)  # (m, n_out)
         np.matmul(dZ.T, self._x, out=self.grads["W"])  # (n_out, n_in)
-        ones = np.ones(dZ.shape[0], dtype=dZ.dtype)  # (m,)
-        np.matmul(ones, dZ, out=self.grads["b"])  # (n_out,) the column sums, by BLAS (gemv)
+        dZ.sum(axis=0, out=self.grads["b"])  # (n_out,)
         return dZ @ W if input_grad else None  # (m, n_in)
 
     def _repr_args(self) -> str:
