@@ -23,13 +23,17 @@ __all__ = [
     "check_same_rows",
 ]
 
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
-def as_float_array(x: object, name: str, *, ndim: int | Sequence[int] | None = None) -> np.ndarray:
+
+def as_float_array(
+    x: object, name: str, *, ndim: int | Sequence[int] | None = None, finite: bool = True
+) -> np.ndarray:
     """Return ``x`` as a floating-point array, refusing non-numeric input.
 
     float32 and float64 arrays keep their dtype; integers and booleans become
     float64. ``ndim`` (one int or several allowed) is checked when given, and
-    NaN or infinite entries raise.
+    NaN or infinite entries raise (unless ``finite=False``: the caller has checked).
 
     Raises
     ------
@@ -48,13 +52,14 @@ def as_float_array(x: object, name: str, *, ndim: int | Sequence[int] | None = N
         raise TypeError(
             f"{name} must hold real numbers (float32/float64 or integers); got dtype {arr.dtype}"
         )
-    elif arr.dtype not in (np.float32, np.float64):
+    elif arr.dtype not in _FLOAT_DTYPES:
         arr = arr.astype(np.float64)
     if ndim is not None:
         check_ndim(arr, name, ndim)
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one example")
-    check_finite(arr, name)
+    if finite:
+        check_finite(arr, name)
     return arr
 
 
@@ -68,7 +73,7 @@ def check_ndim(arr: np.ndarray, name: str, ndim: int | Sequence[int]) -> None:
 
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise ``ValueError`` if ``arr`` holds NaN or infinite values, saying how many."""
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean the data first")
 

@@ -370,7 +370,7 @@ class Dense(Layer):
         W = self.params["W"]
         dZ = dout.astype(W.dtype, copy=False)  # (m, n_out)
         np.matmul(dZ.T, self._x, out=self.grads["W"])  # (n_out, n_in)
-        np.sum(dZ, axis=0, out=self.grads["b"])  # (n_out,)
+        dZ.sum(axis=0, out=self.grads["b"])  # (n_out,)
         return dZ @ W if input_grad else None  # (m, n_in)
 
     def _repr_args(self) -> str:

@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 
+_MACHINE_EPS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float32, np.float64)}
+
+
 def _check_y_hat(y_hat: Any, ndim: int | tuple[int, ...] = 2) -> np.ndarray:
     """Validate the network's output; NaN/inf there usually means training diverged."""
     if isinstance(y_hat, np.ndarray) and y_hat.dtype.kind == "f" and y_hat.size:
@@ -49,6 +52,7 @@ def _check_y_hat(y_hat: Any, ndim: int | tuple[int, ...] = 2) -> np.ndarray:
                 f"y_hat contains {bad} NaN or infinite value(s): the network's output "
                 "overflowed. During training this usually means the learning rate is too large."
             )
+        return as_float_array(y_hat, "y_hat", ndim=ndim, finite=False)  # checked just above
     return as_float_array(y_hat, "y_hat", ndim=ndim)
 
 
@@ -147,8 +151,8 @@ class BinaryCrossEntropy(Loss):
                 "BinaryCrossEntropyWithLogits"
             )
         Y = _binary_labels(y, y_hat)
-        eps = max(self.eps, float(np.finfo(y_hat.dtype).eps))
-        P = np.clip(y_hat, eps, 1 - eps)  # (m, 1)
+        eps = max(self.eps, _MACHINE_EPS[y_hat.dtype])
+        P = np.minimum(np.maximum(y_hat, eps), 1 - eps)  # (m, 1), clipped (np.clip is slower)
         m = y_hat.shape[0]
         cost = -np.sum(Y * np.log(P) + (1 - Y) * np.log1p(-P)) / m
         self._P, self._Y, self._m = P, Y, m
@@ -245,6 +249,10 @@ def softmax(z: Any) -> np.ndarray:
 def _class_labels(y: Any, Z: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Return ``(indices, None)`` for integer labels or ``(None, targets)`` for one-hot rows."""
     m, C = Z.shape
+    if isinstance(y, np.ndarray) and y.dtype.kind in "iu" and y.shape == (m,):
+        # the usual case, integer class indices: two reductions validate them
+        if y.min() >= 0 and y.max() < C:
+            return y.astype(np.intp), None  # a copy: later changes to y do not reach backward
     Y = as_float_array(y, "Y", ndim=(1, 2))
     if Y.ndim == 2 and Y.shape == (m, C):
         if Y.min() < 0 or np.any(np.abs(Y.sum(axis=1) - 1) > 1e-6):
@@ -319,7 +327,9 @@ class SoftmaxCrossEntropy(Loss):
         log_sum = np.log(sum_exp)  # (m, 1)
         if indices is not None:
             rows = np.arange(m)
-            cost = -np.sum(shifted[rows, indices] - log_sum[:, 0]) / m
+            log_p = shifted[rows, indices] - log_sum[:, 0]  # (m,) log P of the correct classes
+            cost = -log_p.sum() / m
+            indices = (rows, indices)  # the (row, class) entries of the correct classes
         else:
             cost = -np.sum(T * (shifted - log_sum)) / m
         self._P, self._indices, self._T, self._m = P, indices, T, m
@@ -329,7 +339,7 @@ class SoftmaxCrossEntropy(Loss):
     def _backward(self) -> np.ndarray:
         dZ = self._P.copy()  # (m, C)
         if self._indices is not None:
-            dZ[np.arange(self._m), self._indices] -= 1
+            dZ[self._indices] -= 1
         else:
             dZ -= self._T
         dZ /= self._m

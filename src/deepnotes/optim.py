@@ -164,21 +164,26 @@ class Optimizer:
                 f"missing in grads: {missing}, not in params: {extra}"
             )
         for key, W in params.items():
-            dW = grads[key]
             if not isinstance(W, np.ndarray) or W.dtype.kind != "f":
                 raise TypeError(
                     f"params[{key!r}] must be a floating-point numpy array (updated in place); "
                     f"got {type(W).__name__}"
                 )
-            if np.shape(dW) != W.shape:
+            dW = np.asarray(grads[key])
+            if dW.shape != W.shape:
                 raise ValueError(
                     f"grads[{key!r}] must have the shape of params[{key!r}] {W.shape}; "
-                    f"got {np.shape(dW)}"
+                    f"got {dW.shape}"
                 )
-            # one pass catches NaN, inf and values whose square would overflow
-            largest = np.max(np.abs(dW)) if np.size(dW) else 0.0
-            if not largest <= _SQRT_MAX.get(W.dtype, np.inf):
-                problem = "NaN or inf" if not np.isfinite(largest) else f"|dW| = {largest:.3g}"
+            if not dW.size:
+                continue
+            # NaN, inf and values whose square would overflow: a NaN fails both comparisons.
+            # Two reductions and no temporary (np.abs(dW) would write a copy of dW first).
+            largest, smallest = dW.max(), dW.min()
+            limit = _SQRT_MAX.get(W.dtype, np.inf)
+            if not (largest <= limit and smallest >= -limit):
+                size = max(abs(largest), abs(smallest))
+                problem = "NaN or inf" if not np.isfinite(size) else f"|dW| = {size:.3g}"
                 raise GradientOverflow(
                     f"grads[{key!r}] contains {problem}: the run has diverged "
                     "(try a smaller learning rate, normalized inputs or clip_gradients)"

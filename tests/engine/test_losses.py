@@ -243,3 +243,15 @@ def test_l2_arguments_checked(rng, lambd, m, error, match):
 def test_l2_needs_a_model():
     with pytest.raises(TypeError, match="Sequential"):
         l2_penalty([np.ones((2, 2))], 0.1, 2)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.float64])
+def test_softmax_ce_integer_labels_of_any_dtype_and_later_changes_to_them(dtype, rng):
+    Z = rng.standard_normal((5, 3))
+    labels = np.array([2, 0, 1, 1, 0], dtype=dtype)
+    want = SoftmaxCrossEntropy()
+    want_cost = want.forward(Z, np.eye(3)[[2, 0, 1, 1, 0]])
+    loss = SoftmaxCrossEntropy()
+    assert loss.forward(Z, labels) == pytest.approx(want_cost, rel=1e-12)
+    labels[:] = 0  # the caller reuses its label array before backward
+    np.testing.assert_allclose(loss.backward(), want.backward(), atol=1e-15)

@@ -9,6 +9,7 @@ from numgrad import TOLERANCE, numerical_gradient, rel_error
 from deepnotes.layers import BatchNorm, Dense, Dropout, ReLU, Sigmoid, Tanh
 from deepnotes.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 from deepnotes.model import Sequential
+from deepnotes.optim import Adam
 
 
 def small_net(rng, dtype=np.float64) -> Sequential:
@@ -124,6 +125,31 @@ def test_float32_model_stays_float32_end_to_end(rng):
     for key, value in {**model.parameters(), **model.gradients()}.items():
         assert value.dtype == np.float32, key
     assert model.layers[1].running_var.dtype == np.float32
+
+
+def test_float32_training_step_holds_no_float64_array(rng):
+    """Forward, softmax loss, backward and Adam: nothing the engine keeps is upcast."""
+    model = Sequential(
+        [Dense(8, 16, rng=rng, dtype=np.float32), ReLU(), Dense(16, 3, rng=rng, dtype=np.float32)]
+    )
+    X = rng.standard_normal((10, 8)).astype(np.float32)
+    loss, opt = SoftmaxCrossEntropy(), Adam(lr=1e-3)
+    params, grads = model.parameters(), model.gradients()
+    for _ in range(2):
+        loss.forward(model.forward(X), rng.integers(0, 3, 10))
+        model.backward(loss.backward())
+        opt.step(params, grads)
+    held = {
+        "x of layer 0": model.layers[0]._x,
+        "x of layer 2": model.layers[2]._x,
+        "softmax P": loss._P,
+        "dZ": loss.backward(),
+        **{f"param {k}": v for k, v in params.items()},
+        **{f"grad {k}": v for k, v in grads.items()},
+        **{f"{k} {name}": v for k, slots in opt.state.items() for name, v in slots.items()},
+    }
+    for name, value in held.items():
+        assert value.dtype == np.float32, name
 
 
 def test_astype_returns_a_converted_copy(rng):

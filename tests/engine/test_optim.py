@@ -283,3 +283,33 @@ def test_an_overflowing_step_raises_gradient_overflow():
     with pytest.raises(GradientOverflow, match=r"smaller learning rate than 4\.24e\+154"):
         opt.step({"W": W}, {"W": np.zeros((1, 1))})
     assert issubclass(GradientOverflow, ValueError)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 1e200, -1e200])
+def test_a_bad_gradient_anywhere_stops_the_step_before_any_update(bad):
+    W, b = np.ones((3, 4)), np.ones(3)
+    dW, db = np.full((3, 4), 0.5), np.full(3, 0.5)
+    db[1] = bad  # the last key: W would be updated first if the check came late
+    problem = r"grads\['b'\] contains (NaN or inf|\|dW\| = 1e\+200)"
+    with pytest.raises(GradientOverflow, match=problem):
+        Adam(lr=0.1).step({"W": W, "b": b}, {"W": dW, "b": db})
+    np.testing.assert_array_equal(W, 1.0)
+    np.testing.assert_array_equal(b, 1.0)
+
+
+@pytest.mark.parametrize("make", [SGD, Momentum, Nesterov, RMSprop, Adam, AdamW])
+def test_a_step_changes_only_the_params(make):
+    rng = np.random.default_rng(0)
+    params = {"W": rng.normal(size=(3, 4)), "b": rng.normal(size=3).astype(np.float32)}
+    grads = {"W": rng.normal(size=(3, 4)), "b": rng.normal(size=3).astype(np.float32)}
+    kept = {k: v.copy() for k, v in grads.items()}
+    opt = make(lr=0.1)
+    for _ in range(3):
+        opt.step(params, grads)
+    for key in grads:
+        np.testing.assert_array_equal(grads[key], kept[key])
+        assert params[key].dtype == kept[key].dtype
+        for name, slot in opt.state.get(key, {}).items():  # running averages: own arrays
+            assert slot.dtype == params[key].dtype, name
+            assert not np.shares_memory(slot, grads[key])
+            assert not np.shares_memory(slot, params[key])
