@@ -145,12 +145,9 @@ def _mode(config: Any) -> str:
 
 
 def _cache_file(config: Any, version: str) -> Path:
-    return (
-        Path(config.config_file_path).resolve().parent
-        / ".cache"
-        / "katex"
-        / f"katex-{version}.json"
-    )
+    """``.cache/katex/katex-<version>.json`` next to ``mkdocs.yml``."""
+    root = Path(config.config_file_path).resolve().parent
+    return root / ".cache" / "katex" / f"katex-{version}.json"
 
 
 def _load_cache(path: Path) -> dict[str, str]:
