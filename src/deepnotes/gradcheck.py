@@ -188,8 +188,8 @@ def gradient_check_report(
 ) -> GradientCheckReport:
     r"""Compare backprop's gradient of every parameter with the two-sided difference.
 
-    The cost is the one training minimises:
-    $J(\theta) = $ ``loss.forward(model.forward(X, training=True), Y)`` plus, when
+    The cost $J(\theta)$ is the one training minimises:
+    ``loss.forward(model.forward(X, training=True), Y)`` plus, when
     ``lambd > 0``, [`l2_penalty`][deepnotes.losses.l2_penalty] (so the backprop side adds
     [`l2_gradients`][deepnotes.losses.l2_gradients]). For each entry $\theta_i$:
 
