@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import builtins
+import contextlib
 import importlib.abc
 import io
 import linecache
@@ -40,6 +41,7 @@ import sys
 import traceback
 import types
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 __all__ = ["DPI", "alt_texts", "figure_png", "run_code"]
@@ -192,7 +194,8 @@ def figure_png(fig: Any) -> bytes:
     canvas = fig.canvas
     canvas.draw()  # runs the figure's layout engine too, as savefig's first draw does
     renderer = canvas.get_renderer()
-    content = fig.get_tightbbox(renderer)  # inches
+    with _ticks_computed_once():
+        content = fig.get_tightbbox(renderer)  # inches
     if content is None or not np.all(np.isfinite(content.extents)):
         return _savefig_png(fig, "tight")
     box = content.padded(pad)
@@ -219,6 +222,38 @@ def figure_png(fig: Any) -> bytes:
     buffer = io.BytesIO()
     mpl.image.imsave(buffer, memoryview(crop), format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _ticks_computed_once() -> Iterator[None]:
+    """Compute each axis's ticks once while a drawn figure is measured.
+
+    ``Figure.get_tightbbox`` recomputes an axis's ticks (locator, formatter, tick
+    positions) from every spine, label and title it measures: a dozen times per axis, a
+    third of the measuring in Pyodide's matplotlib 3.8. Nothing changes a drawn figure
+    while it is measured, so the first result per axis (and axes position and view
+    limits, for safety) is reused. ``Axis._update_ticks`` is private: without it (another
+    matplotlib) the figure is measured as it is.
+    """
+    from matplotlib.axis import Axis
+
+    original = Axis.__dict__.get("_update_ticks")
+    if original is None:
+        yield
+        return
+    computed: dict[tuple[Any, ...], tuple[Any, list[Any]]] = {}
+
+    def update_ticks(axis: Any) -> list[Any]:
+        key = (id(axis), axis.axes.bbox.bounds, tuple(axis.get_view_interval()))
+        if key not in computed:
+            computed[key] = (axis, original(axis))  # the axis kept alive: its id stays its own
+        return list(computed[key][1])
+
+    Axis._update_ticks = update_ticks
+    try:
+        yield
+    finally:
+        Axis._update_ticks = original
 
 
 def _savefig_png(fig: Any, bbox_inches: Any) -> bytes:
