@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import builtins
 import contextlib
+import functools
 import importlib.abc
 import io
 import linecache
@@ -41,7 +42,7 @@ import sys
 import traceback
 import types
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["DPI", "alt_texts", "figure_png", "run_code"]
@@ -256,6 +257,37 @@ def _ticks_computed_once() -> Iterator[None]:
         Axis._update_ticks = original
 
 
+def _layouts_compute_ticks_once() -> Callable[[], None]:
+    """Run the tight and constrained layout engines under :func:`_ticks_computed_once`.
+
+    ``fig.tight_layout()`` measures every axes (as ``Figure.get_tightbbox`` does) before it
+    moves any; constrained layout measures, moves the axes, and measures again (the axes
+    position is part of the key, so a moved axis gets its ticks anew). The engines' results
+    are unchanged; returns the function that puts the original ``execute`` methods back.
+    """
+    from matplotlib import layout_engine
+
+    originals = []
+    for engine in (layout_engine.TightLayoutEngine, layout_engine.ConstrainedLayoutEngine):
+        original = engine.__dict__.get("execute")
+        if original is None:
+            continue
+
+        @functools.wraps(original)
+        def execute(self: Any, fig: Any, _original: Any = original) -> Any:
+            with _ticks_computed_once():
+                return _original(self, fig)
+
+        engine.execute = execute
+        originals.append((engine, original))
+
+    def restore() -> None:
+        for engine, original in originals:
+            engine.execute = original
+
+    return restore
+
+
 def _savefig_png(fig: Any, bbox_inches: Any) -> bytes:
     """``fig.savefig`` as PNG at :data:`DPI` (the general path of :func:`figure_png`)."""
     buffer = io.BytesIO()
@@ -326,17 +358,24 @@ class _PyplotImportHook(importlib.abc.MetaPathFinder):
 
 
 class _ShowPatch:
-    """Makes ``plt.show()`` capture the open figures of the current run."""
+    """Makes ``plt.show()`` capture the open figures of the current run.
+
+    Also makes the tight and constrained layout engines compute each axis's ticks once per
+    measurement (:func:`_layouts_compute_ticks_once`) for the run.
+    """
 
     def __init__(self, run: _Run) -> None:
         self.run = run
         self.pyplot: Any = None
         self.original_show: Any = None
+        self.restore_layouts: Any = None
         self.hook = _PyplotImportHook(self.patch)
 
     def patch(self, pyplot: types.ModuleType) -> None:
         self.pyplot = pyplot
         self.original_show = pyplot.show
+        if self.restore_layouts is None:
+            self.restore_layouts = _layouts_compute_ticks_once()
         run = self.run
 
         def show(*args: Any, **kwargs: Any) -> None:
@@ -363,6 +402,8 @@ class _ShowPatch:
             sys.meta_path.remove(self.hook)
         if self.pyplot is not None:
             self.pyplot.show = self.original_show
+        if self.restore_layouts is not None:
+            self.restore_layouts()
 
 
 def _use_agg() -> None:
