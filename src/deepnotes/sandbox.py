@@ -45,7 +45,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["DPI", "alt_texts", "figure_png", "run_code"]
+__all__ = ["DPI", "PNG_COMPRESS_LEVEL", "alt_texts", "figure_png", "run_code"]
 
 _ALT_LINE = re.compile(r"^\s*#\s*@alt:\s*(.*?)\s*$")
 _PYPLOT = "matplotlib.pyplot"
@@ -138,6 +138,11 @@ class _Run:
 
 #: Figures are drawn at this dpi (``savefig(dpi=...)``); the page reserves their pixel size.
 DPI = 100
+#: zlib level of the PNGs. At build time a figure is a file the site serves: Pillow's
+#: default, 6. In the browser (Pyodide) it never crosses the network (the worker hands it
+#: to the page as a data URL): level 3 encodes in 10-15 ms less per figure, for 5-20 % more
+#: bytes.
+PNG_COMPRESS_LEVEL = 3 if sys.platform == "emscripten" else 6
 
 
 def figure_png(fig: Any) -> bytes:
@@ -221,7 +226,14 @@ def figure_png(fig: Any) -> bytes:
             rows, cols
         ]
     buffer = io.BytesIO()
-    mpl.image.imsave(buffer, memoryview(crop), format="png", dpi=DPI, metadata={"Software": None})
+    mpl.image.imsave(
+        buffer,
+        memoryview(crop),
+        format="png",
+        dpi=DPI,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
+    )
     return buffer.getvalue()
 
 
@@ -291,7 +303,14 @@ def _layouts_compute_ticks_once() -> Callable[[], None]:
 def _savefig_png(fig: Any, bbox_inches: Any) -> bytes:
     """``fig.savefig`` as PNG at :data:`DPI` (the general path of :func:`figure_png`)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches=bbox_inches, metadata={"Software": None})
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=DPI,
+        bbox_inches=bbox_inches,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
+    )
     return buffer.getvalue()
 
 
