@@ -24,7 +24,11 @@ How figures are captured (the simplest approach that survives user code):
 Figures are PNG (dpi 100, tight bounding box, no version metadata so the bytes
 do not change between matplotlib versions), base64-encoded, with their pixel
 size and an alt text: the ``# @alt: ...`` comment lines of the source, in
-figure order, or else the figure's suptitle/axes titles.
+figure order, or else the figure's suptitle/axes titles. A figure is drawn once
+and cut to its tight bounding box (:func:`figure_png`), the picture
+``savefig(bbox_inches="tight")`` gives for about half the work; while a figure
+is measured (and while ``tight_layout`` or constrained layout measure it) each
+axis's ticks are computed once, not once per spine, label and title.
 """
 
 from __future__ import annotations
@@ -198,7 +202,12 @@ def figure_png(fig: Any) -> bytes:
     ):
         return _savefig_png(fig, "tight")
     canvas = fig.canvas
-    canvas.draw()  # runs the figure's layout engine too, as savefig's first draw does
+    saving = canvas.is_saving()
+    canvas._is_saving = True  # as in savefig: animated artists are drawn too
+    try:
+        canvas.draw()  # runs the figure's layout engine too, as savefig's first draw does
+    finally:
+        canvas._is_saving = saving
     renderer = canvas.get_renderer()
     with _ticks_computed_once():
         content = fig.get_tightbbox(renderer)  # inches
@@ -326,7 +335,7 @@ def _background(fig: Any) -> tuple[int, int, int, int] | None:
 
     patch = fig.patch
     if not patch.get_visible():
-        return (0, 0, 0, 0)
+        return (255, 255, 255, 0)  # what matplotlib's Agg renderer clears to
     rgba = mpl.colors.to_rgba(patch.get_facecolor())
     if rgba[3] != 1 or patch.get_linewidth() != 0 or patch.get_hatch():
         return None
