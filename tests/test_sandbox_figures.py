@@ -233,3 +233,25 @@ def test_animated_artists_are_drawn_as_savefig_draws_them():
     assert not fig.canvas.is_saving()
     red = (rgba(png)[..., :3] == [255, 0, 0]).all(axis=2)
     assert red.sum() > 100
+
+
+def test_a_wrapper_left_behind_is_replaced_by_matplotlibs_own():
+    # A run stopped at the wrong moment could leave a tick cache in place: the next run
+    # must put matplotlib's own method back, not the leftover.
+    update_ticks = Axis._update_ticks
+    execute = layout_engine.TightLayoutEngine.execute
+    with sandbox._ticks_computed_once():
+        leftover = Axis._update_ticks
+    restore = sandbox._layouts_compute_ticks_once()
+    leftover_execute = layout_engine.TightLayoutEngine.execute
+    try:
+        Axis._update_ticks = leftover
+        layout_engine.TightLayoutEngine.execute = leftover_execute
+        assert run_code("import matplotlib.pyplot as plt\nplt.subplots()[0].tight_layout()")[
+            "figures"
+        ]
+        assert Axis._update_ticks is update_ticks
+        assert layout_engine.TightLayoutEngine.execute is execute
+    finally:
+        restore()
+        Axis._update_ticks = update_ticks

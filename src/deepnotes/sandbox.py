@@ -259,7 +259,7 @@ def _ticks_computed_once() -> Iterator[None]:
     """
     from matplotlib.axis import Axis
 
-    original = Axis.__dict__.get("_update_ticks")
+    original = _unpatched(Axis.__dict__.get("_update_ticks"))
     if original is None:
         yield
         return
@@ -271,6 +271,7 @@ def _ticks_computed_once() -> Iterator[None]:
             computed[key] = (axis, original(axis))  # the axis kept alive: its id stays its own
         return list(computed[key][1])
 
+    update_ticks._deepnotes_original = original  # type: ignore[attr-defined]
     Axis._update_ticks = update_ticks
     try:
         yield
@@ -290,7 +291,7 @@ def _layouts_compute_ticks_once() -> Callable[[], None]:
 
     originals = []
     for engine in (layout_engine.TightLayoutEngine, layout_engine.ConstrainedLayoutEngine):
-        original = engine.__dict__.get("execute")
+        original = _unpatched(engine.__dict__.get("execute"))
         if original is None:
             continue
 
@@ -299,6 +300,7 @@ def _layouts_compute_ticks_once() -> Callable[[], None]:
             with _ticks_computed_once():
                 return _original(self, fig)
 
+        execute._deepnotes_original = original  # type: ignore[attr-defined]
         engine.execute = execute
         originals.append((engine, original))
 
@@ -307,6 +309,17 @@ def _layouts_compute_ticks_once() -> Callable[[], None]:
             engine.execute = original
 
     return restore
+
+
+def _unpatched(function: Any) -> Any:
+    """``function`` itself, or the matplotlib function under our wrapper(s) of it.
+
+    A wrapper left in place (a run stopped inside the ``finally`` that removes it) is
+    never wrapped again: the next run wraps, and puts back, matplotlib's own function.
+    """
+    while hasattr(function, "_deepnotes_original"):
+        function = function._deepnotes_original
+    return function
 
 
 def _savefig_png(fig: Any, bbox_inches: Any) -> bytes:
