@@ -140,13 +140,16 @@ class _Run:
         }
 
 
-#: Figures are drawn at this dpi (``savefig(dpi=...)``); the page reserves their pixel size.
 DPI = 100
-#: zlib level of the PNGs. At build time a figure is a file the site serves: Pillow's
-#: default, 6. In the browser (Pyodide) it never crosses the network (the worker hands it
-#: to the page as a data URL): level 3 encodes in 10-15 ms less per figure, for 5-20 % more
-#: bytes.
+"""Figures are drawn at this dpi (``savefig(dpi=...)``); the page reserves their pixel size."""
+
 PNG_COMPRESS_LEVEL = 3 if sys.platform == "emscripten" else 6
+"""zlib level of the PNGs.
+
+At build time a figure is a file the site serves: Pillow's default, 6. In the browser
+(Pyodide) it never crosses the network (the worker hands it to the page as a data URL):
+level 3 encodes in 10-15 ms less per figure, for 5-20 % more bytes.
+"""
 
 
 def figure_png(fig: Any) -> bytes:
