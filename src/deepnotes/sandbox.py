@@ -147,6 +147,8 @@ DPI = 100
 #: to the page as a data URL): level 3 encodes in 10-15 ms less per figure, for 5-20 % more
 #: bytes.
 PNG_COMPRESS_LEVEL = 3 if sys.platform == "emscripten" else 6
+#: Pixels along a canvas edge that must be background for the crop to extend past it.
+_EDGE_BAND = 2
 
 
 def figure_png(fig: Any) -> bytes:
@@ -156,12 +158,14 @@ def figure_png(fig: Any) -> bytes:
     the work: ``savefig`` lays the figure out with a draw that renders nothing, measures
     the tight box, then draws again into a canvas of that size. Here the figure is drawn
     once, at its own size, the tight box is measured on that drawing, and the PNG is cut
-    out of the drawn pixels. Where the padded box reaches past the canvas (the content
-    itself does not: only the padding) that margin is the figure's background colour,
-    as ``savefig`` draws it. Content drawn outside the canvas (a legend placed right of
-    the figure, a label cut by the edge) cannot be cut out of it: such figures, and
-    figures whose savefig settings this shortcut does not reproduce (another dpi, a
-    frame line, ``savefig.*`` rcParams changed), go through ``savefig`` itself.
+    out of the drawn pixels. Where the padded box reaches past the canvas (the padding,
+    not the content) that margin is the figure's flat background colour, as ``savefig``
+    paints it, provided nothing is drawn along that edge of the canvas (its
+    ``_EDGE_BAND`` pixels are background) and the content's box overhangs it by at most a
+    pixel (the blank edge of a text's box). Content drawn outside the canvas (a legend
+    placed right of the figure, a label cut by the edge) cannot be cut out of it: such
+    figures, and figures whose savefig settings this shortcut does not reproduce
+    (another dpi, a frame line, ``savefig.*`` rcParams changed), go through ``savefig``.
 
     The result can differ from ``savefig``'s by under a pixel in where the crop falls
     (the crop starts on a whole pixel; ``savefig`` shifts the drawing by the fraction).
@@ -224,8 +228,15 @@ def figure_png(fig: Any) -> bytes:
     else:
         fill = _background(fig)
         x0, y0, x1, y1 = (v * DPI for v in content.extents)
-        inside = x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height
-        if fill is None or not inside:
+        overhang = max(-x0, -y0, x1 - width, y1 - height)  # content past the canvas, pixels
+        edges = [  # the drawn pixels along each canvas edge the crop reaches past
+            pixels[:, :_EDGE_BAND] if left < 0 else None,
+            pixels[:_EDGE_BAND] if top < 0 else None,
+            pixels[:, -_EDGE_BAND:] if left + w > width else None,
+            pixels[-_EDGE_BAND:] if top + h > height else None,
+        ]
+        drawn_at_edge = any(edge is not None and (edge != fill).any() for edge in edges)
+        if fill is None or overhang > 1 or drawn_at_edge:
             return _savefig_png(fig, box)
         crop = np.empty((h, w, 4), np.uint8)  # (h, w, RGBA)
         crop[...] = fill
