@@ -25,10 +25,11 @@ Figures are PNG (dpi 100, tight bounding box, no version metadata so the bytes
 do not change between matplotlib versions), base64-encoded, with their pixel
 size and an alt text: the ``# @alt: ...`` comment lines of the source, in
 figure order, or else the figure's suptitle/axes titles. A figure is drawn once
-and cut to its tight bounding box (:func:`figure_png`), the picture
-``savefig(bbox_inches="tight")`` gives for about half the work; while a figure
-is measured (and while ``tight_layout`` or constrained layout measure it) each
-axis's ticks are computed once, not once per spine, label and title.
+and cut to its tight bounding box ([`figure_png`][deepnotes.sandbox.figure_png]):
+the picture ``savefig(bbox_inches="tight")`` gives, in two passes over the figure
+instead of three. While a figure is measured (and while ``tight_layout`` or
+constrained layout measure it) each axis's ticks are computed once, not once per
+spine, label and title.
 """
 
 from __future__ import annotations
@@ -140,29 +141,30 @@ class _Run:
         }
 
 
-#: Figures are drawn at this dpi (``savefig(dpi=...)``); the page reserves their pixel size.
 DPI = 100
-#: zlib level of the PNGs. At build time a figure is a file the site serves: Pillow's
-#: default, 6. In the browser (Pyodide) it never crosses the network (the worker hands it
-#: to the page as a data URL): level 3 encodes in 10-15 ms less per figure, for 5-20 % more
-#: bytes.
+"""Figures are drawn at this dpi (``savefig(dpi=...)``); the page reserves their pixel size."""
+
 PNG_COMPRESS_LEVEL = 3 if sys.platform == "emscripten" else 6
-#: Pixels along a canvas edge that must be background for the crop to extend past it.
-_EDGE_BAND = 2
+"""zlib level of the PNGs. At build time a figure is a file the site serves: Pillow's
+default, 6. In the browser (Pyodide) it never crosses the network (the worker hands it to
+the page as a data URL): level 3 encodes in 10-15 ms less per figure, for 5-20 % more
+bytes."""
+
+_EDGE_BAND = 2  # pixels along a canvas edge that must be background for the crop to pass it
 
 
 def figure_png(fig: Any) -> bytes:
-    """PNG bytes of ``fig`` at :data:`DPI`, cropped to its tight bounding box.
+    """PNG bytes of ``fig`` at [`DPI`][deepnotes.sandbox.DPI], cropped to its tight bounding box.
 
-    What ``fig.savefig(format="png", dpi=DPI, bbox_inches="tight")`` gives, for about half
-    the work: ``savefig`` lays the figure out with a draw that renders nothing, measures
-    the tight box, then draws again into a canvas of that size. Here the figure is drawn
-    once, at its own size, the tight box is measured on that drawing, and the PNG is cut
-    out of the drawn pixels. Where the padded box reaches past the canvas (the padding,
-    not the content) that margin is the figure's flat background colour, as ``savefig``
-    paints it, provided nothing is drawn along that edge of the canvas (its
-    ``_EDGE_BAND`` pixels are background) and the content's box overhangs it by at most a
-    pixel (the blank edge of a text's box). Content drawn outside the canvas (a legend
+    What ``fig.savefig(format="png", dpi=DPI, bbox_inches="tight")`` gives, in two passes
+    over the figure instead of three: ``savefig`` lays the figure out with a draw that
+    renders nothing, measures the tight box, then draws again into a canvas of that size.
+    Here the figure is drawn once, at its own size, the tight box is measured on that
+    drawing, and the PNG is cut out of the drawn pixels. Where the padded box reaches past
+    the canvas (the padding, not the content) that margin is the figure's flat background
+    colour, as ``savefig`` paints it, provided nothing is drawn along that edge of the
+    canvas (its two outermost pixels are background) and the content's box overhangs it by
+    at most a pixel (the blank edge of a text's box). Content drawn outside the canvas (a legend
     placed right of the figure, a label cut by the edge) cannot be cut out of it: such
     figures, and figures whose savefig settings this shortcut does not reproduce
     (another dpi, a frame line, ``savefig.*`` rcParams changed), go through ``savefig``.
@@ -291,7 +293,7 @@ def _ticks_computed_once() -> Iterator[None]:
 
 
 def _layouts_compute_ticks_once() -> Callable[[], None]:
-    """Run the tight and constrained layout engines under :func:`_ticks_computed_once`.
+    """Run the tight and constrained layout engines under ``_ticks_computed_once``.
 
     ``fig.tight_layout()`` measures every axes (as ``Figure.get_tightbbox`` does) before it
     moves any; constrained layout measures, moves the axes, and measures again (the axes
@@ -334,7 +336,7 @@ def _unpatched(function: Any) -> Any:
 
 
 def _savefig_png(fig: Any, bbox_inches: Any) -> bytes:
-    """``fig.savefig`` as PNG at :data:`DPI` (the general path of :func:`figure_png`)."""
+    """``fig.savefig`` as PNG at ``DPI`` (the general path of ``figure_png``)."""
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
@@ -413,7 +415,7 @@ class _ShowPatch:
     """Makes ``plt.show()`` capture the open figures of the current run.
 
     Also makes the tight and constrained layout engines compute each axis's ticks once per
-    measurement (:func:`_layouts_compute_ticks_once`) for the run.
+    measurement (``_layouts_compute_ticks_once``) for the run.
     """
 
     def __init__(self, run: _Run) -> None:
