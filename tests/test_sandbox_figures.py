@@ -255,3 +255,14 @@ def test_a_wrapper_left_behind_is_replaced_by_matplotlibs_own():
     finally:
         restore()
         Axis._update_ticks = update_ticks
+
+
+def test_ink_at_the_canvas_edge_is_not_cut_by_the_crop():
+    # The line's box lies on the canvas (its path is at y = 0), its 6-pixel stroke does
+    # not: half of it is drawn below the canvas, where savefig's padded PNG shows it.
+    fig = line_figure(layout="constrained")
+    fig.add_artist(matplotlib.lines.Line2D([0.2, 0.8], [0, 0], lw=4.5, color="red"))
+    png = figure_png(fig)
+    assert_same_picture(png, savefig_png(fig))
+    red = lambda image: (image[..., :3] == [255, 0, 0]).all(axis=2).sum()  # noqa: E731
+    assert red(rgba(png)) == red(rgba(savefig_png(fig))) > 5 * 0.6 * 5 * DPI

@@ -25,10 +25,11 @@ Figures are PNG (dpi 100, tight bounding box, no version metadata so the bytes
 do not change between matplotlib versions), base64-encoded, with their pixel
 size and an alt text: the ``# @alt: ...`` comment lines of the source, in
 figure order, or else the figure's suptitle/axes titles. A figure is drawn once
-and cut to its tight bounding box (:func:`figure_png`), the picture
-``savefig(bbox_inches="tight")`` gives for about half the work; while a figure
-is measured (and while ``tight_layout`` or constrained layout measure it) each
-axis's ticks are computed once, not once per spine, label and title.
+and cut to its tight bounding box ([`figure_png`][deepnotes.sandbox.figure_png]):
+the picture ``savefig(bbox_inches="tight")`` gives, in two passes over the figure
+instead of three. While a figure is measured (and while ``tight_layout`` or
+constrained layout measure it) each axis's ticks are computed once, not once per
+spine, label and title.
 """
 
 from __future__ import annotations
@@ -151,20 +152,24 @@ At build time a figure is a file the site serves: Pillow's default, 6. In the br
 level 3 encodes in 10-15 ms less per figure, for 5-20 % more bytes.
 """
 
+_EDGE_BAND = 2  # pixels along a canvas edge that must be background for the crop to pass it
+
 
 def figure_png(fig: Any) -> bytes:
-    """PNG bytes of ``fig`` at :data:`DPI`, cropped to its tight bounding box.
+    """PNG bytes of ``fig`` at [`DPI`][deepnotes.sandbox.DPI], cropped to its tight bounding box.
 
-    What ``fig.savefig(format="png", dpi=DPI, bbox_inches="tight")`` gives, for about half
-    the work: ``savefig`` lays the figure out with a draw that renders nothing, measures
-    the tight box, then draws again into a canvas of that size. Here the figure is drawn
-    once, at its own size, the tight box is measured on that drawing, and the PNG is cut
-    out of the drawn pixels. Where the padded box reaches past the canvas (the content
-    itself does not: only the padding) that margin is the figure's background colour,
-    as ``savefig`` draws it. Content drawn outside the canvas (a legend placed right of
-    the figure, a label cut by the edge) cannot be cut out of it: such figures, and
-    figures whose savefig settings this shortcut does not reproduce (another dpi, a
-    frame line, ``savefig.*`` rcParams changed), go through ``savefig`` itself.
+    What ``fig.savefig(format="png", dpi=DPI, bbox_inches="tight")`` gives, in two passes
+    over the figure instead of three: ``savefig`` lays the figure out with a draw that
+    renders nothing, measures the tight box, then draws again into a canvas of that size.
+    Here the figure is drawn once, at its own size, the tight box is measured on that
+    drawing, and the PNG is cut out of the drawn pixels. Where the padded box reaches past
+    the canvas (the padding, not the content) that margin is the figure's flat background
+    colour, as ``savefig`` paints it, provided nothing is drawn along that edge of the
+    canvas (its two outermost pixels are background) and the content's box overhangs it by
+    at most a pixel (the blank edge of a text's box). Content drawn outside the canvas (a legend
+    placed right of the figure, a label cut by the edge) cannot be cut out of it: such
+    figures, and figures whose savefig settings this shortcut does not reproduce
+    (another dpi, a frame line, ``savefig.*`` rcParams changed), go through ``savefig``.
 
     The result can differ from ``savefig``'s by under a pixel in where the crop falls
     (the crop starts on a whole pixel; ``savefig`` shifts the drawing by the fraction).
@@ -227,8 +232,15 @@ def figure_png(fig: Any) -> bytes:
     else:
         fill = _background(fig)
         x0, y0, x1, y1 = (v * DPI for v in content.extents)
-        inside = x0 >= 0 and y0 >= 0 and x1 <= width and y1 <= height
-        if fill is None or not inside:
+        overhang = max(-x0, -y0, x1 - width, y1 - height)  # content past the canvas, pixels
+        edges = [  # the drawn pixels along each canvas edge the crop reaches past
+            pixels[:, :_EDGE_BAND] if left < 0 else None,
+            pixels[:_EDGE_BAND] if top < 0 else None,
+            pixels[:, -_EDGE_BAND:] if left + w > width else None,
+            pixels[-_EDGE_BAND:] if top + h > height else None,
+        ]
+        drawn_at_edge = any(edge is not None and (edge != fill).any() for edge in edges)
+        if fill is None or overhang > 1 or drawn_at_edge:
             return _savefig_png(fig, box)
         crop = np.empty((h, w, 4), np.uint8)  # (h, w, RGBA)
         crop[...] = fill
@@ -283,7 +295,7 @@ def _ticks_computed_once() -> Iterator[None]:
 
 
 def _layouts_compute_ticks_once() -> Callable[[], None]:
-    """Run the tight and constrained layout engines under :func:`_ticks_computed_once`.
+    """Run the tight and constrained layout engines under ``_ticks_computed_once``.
 
     ``fig.tight_layout()`` measures every axes (as ``Figure.get_tightbbox`` does) before it
     moves any; constrained layout measures, moves the axes, and measures again (the axes
@@ -326,7 +338,7 @@ def _unpatched(function: Any) -> Any:
 
 
 def _savefig_png(fig: Any, bbox_inches: Any) -> bytes:
-    """``fig.savefig`` as PNG at :data:`DPI` (the general path of :func:`figure_png`)."""
+    """``fig.savefig`` as PNG at ``DPI`` (the general path of ``figure_png``)."""
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
@@ -405,7 +417,7 @@ class _ShowPatch:
     """Makes ``plt.show()`` capture the open figures of the current run.
 
     Also makes the tight and constrained layout engines compute each axis's ticks once per
-    measurement (:func:`_layouts_compute_ticks_once`) for the run.
+    measurement (``_layouts_compute_ticks_once``) for the run.
     """
 
     def __init__(self, run: _Run) -> None:
