@@ -173,8 +173,10 @@ def isolated_context(browser: Any, guard: NetworkGuard, isolated_url: str) -> It
 @pytest.fixture(scope="session")
 def plain_context(browser: Any, guard: NetworkGuard, plain_url: str) -> Iterator[Any]:
     """A browser context for the non-isolated server (no service worker, so the site's own
-    cannot make it isolated: the page stays as a host without the headers leaves it)."""
-    context = _context(browser, guard, service_workers="block")
+    cannot make it isolated: the page stays as a host without the headers leaves it). Most of
+    its tests never run Python, so its pages start it on the first Run; a test that runs
+    Python from page load asks for that page (``start_python(page, "load")``)."""
+    context = _context(browser, guard, start="run", service_workers="block")
     local_sitemap(context, plain_url)
     yield context
     context.close()

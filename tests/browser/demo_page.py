@@ -18,7 +18,8 @@ RUN_TIMEOUT_MS = 60_000
 
 
 def start_python(context: Any, policy: str) -> None:
-    """Tell the pages of ``context`` when to start Python (runner.js's ``startPython``).
+    """Tell the pages of ``context`` (a browser context, or one page: its choice wins) when to
+    start Python (runner.js's ``startPython``).
 
     ``"load"`` (the site's default: as soon as a page with demos opens), ``"view"`` (when a demo
     scrolls into view) or ``"run"`` (on the first Run). Tests that never run Python use "run", so

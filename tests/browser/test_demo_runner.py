@@ -209,6 +209,7 @@ def test_stop_without_isolation_restarts_python(
     plain_context: Any, plain_url: str, demo_path: str, timings: dict
 ) -> None:
     page = plain_context.new_page()
+    start_python(page, "load")
     page.goto(plain_url + demo_path)
     assert page.evaluate("() => crossOriginIsolated") is False
     demo = LiveDemo(page)
