@@ -10,7 +10,7 @@ import { PythonRuntime, readRuntimeConfig } from "./runtime.js";
 const runtime = new PythonRuntime();
 const blocks = new Set();
 
-// When Python starts loading (the 26 MB runtime takes seconds to start, so the first Run should
+// When Python starts loading (the ~31 MB runtime takes seconds to start, so the first Run should
 // not have to wait for all of it):
 //   "load"  as soon as a page with demos opens (the default),
 //   "view"  when a demo scrolls into view (readers whose browser asks to save data, or on a 2G
