@@ -26,13 +26,11 @@ help:
 	@echo "make lint    ruff"
 	@echo "make screenshots  light and dark screenshots of every reader page (test-artifacts/pages/)"
 
-# --no-compile: pip would byte-compile every file of ~90 packages (~30 s of a fresh install);
-# Python compiles the few modules the tools import, once, on first use.
 $(VENV)/.installed: requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet --no-compile -r requirements/dev.txt
-	$(PIP) install --quiet --no-compile --no-deps -e .
+	$(PIP) install --quiet -r requirements/dev.txt
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
 venv: $(VENV)/.installed
