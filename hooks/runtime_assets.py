@@ -10,7 +10,8 @@ On each build:
    path means a browser never runs a stale engine.
 2. **Pyodide** - with ``extra.deepnotes.pyodide_source: self`` (the default) the
    verified copy in ``.cache/pyodide/<version>/`` (assembled by
-   ``tools/pyodide_dist.py`` if missing) is put in ``site/pyodide/<version>/``.
+   ``tools/pyodide_dist.py`` if missing) is put in ``site/pyodide/<version>-<key>/``, the key
+   a hash of its files (``pyodide_dist.content_key``): the files are served as immutable.
    Files are hard-linked from the cache when possible (else copied) and skipped
    when already identical, so ``mkdocs serve`` rebuilds stay fast.
 3. **Runtime meta** - every page gets
@@ -177,7 +178,7 @@ def on_pre_build(config: Any) -> None:
         pyodide_url = CDN.format(version=options["version"])
         extra["integrity"] = {"pyodide.mjs": pyodide.sri_hash((dist / "pyodide.mjs").read_bytes())}
     else:
-        pyodide_url = f"pyodide/{options['version']}/"
+        pyodide_url = f"pyodide/{options['version']}-{pyodide.content_key(dist)}/"
     _state.clear()
     _state.update(
         dist=dist,

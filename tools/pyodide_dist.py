@@ -287,6 +287,20 @@ def read_stamp(dist: Path) -> dict | None:
         return None
 
 
+def content_key(dist: Path) -> str:
+    """A short sha256 over the stamp's file list (names and sha256): changes with any file.
+
+    The site serves Pyodide under ``pyodide/<version>-<key>/``, so a browser or the offline
+    pack, which keep those files as immutable, never mixes files of two builds (a lock with
+    the precompiled wheels' hashes and a wheel cached from before).
+    """
+    stamp = read_stamp(dist)
+    if stamp is None:
+        raise DistError(f"{dist} has no readable {STAMP}")
+    listing = json.dumps(stamp["files"], sort_keys=True).encode()
+    return sha256_hex(listing)[:12]
+
+
 def check_dist(dist: Path, *, full: bool = False) -> list[str]:
     """Return the problems of the distribution in ``dist`` (empty list: it is complete).
 

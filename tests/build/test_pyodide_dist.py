@@ -145,3 +145,14 @@ def test_real_dist_is_compiled_by_pyodide_from_the_upstream_files():
     with zipfile.ZipFile(dist / lock["matplotlib"]["file_name"]) as zf:
         header = zf.read("matplotlib/pyplot.pyc")[:4]
     assert header == (3531).to_bytes(2, "little") + b"\r\n"  # CPython 3.12's magic number
+
+
+def test_content_key_changes_with_any_file(tmp_path):
+    tgz, carrier = _fake_sources(tmp_path)
+    dest = tmp_path / "dist"
+    pd.build_dist(dest, tarball=tgz, carrier=carrier, roots=["a"], bytecode=False)
+    key = pd.content_key(dest)
+    assert len(key) == 12 and key == pd.content_key(dest)
+    (dest / "b-2.0-py3-none-any.whl").write_bytes(b"wheel c")  # same size, other bytes
+    pd._write_stamp(dest, pd.PYODIDE_VERSION, ["a", "b"])
+    assert pd.content_key(dest) != key
