@@ -248,7 +248,9 @@ def compile_to_bytecode(dist: Path, lock: dict) -> dict:
     if node is None:
         raise DistError("node is needed to precompile Pyodide's Python (install Node.js)")
     wheels = sorted(entry["file_name"] for entry in lock["packages"].values())
-    upstream = {name: sha256_hex((dist / name).read_bytes()) for name in [STDLIB, *wheels]}
+    # The wheels' upstream sha256 are the (verified) ones of the lock, read before it changes.
+    upstream = {entry["file_name"]: entry["sha256"] for entry in lock["packages"].values()}
+    upstream[STDLIB] = sha256_hex((dist / STDLIB).read_bytes())
     proc = subprocess.run(
         [node, str(BYTECODE_SCRIPT), str(dist), STDLIB, *wheels],
         capture_output=True,

@@ -117,8 +117,7 @@ def _official_lock() -> dict:
     tgz = pd.CACHE / "downloads" / f"pyodide-{pd.PYODIDE_VERSION}.tgz"
     if not tgz.is_file():
         pytest.skip("run `make pyodide` first")
-    with tarfile.open(tgz, "r:gz") as tar:
-        return json.loads(tar.extractfile(f"package/{pd.LOCK}").read())
+    return pd._read_core(tgz)[0]
 
 
 def test_real_dist_is_compiled_by_pyodide_from_the_upstream_files():

@@ -78,7 +78,7 @@ def test_wheel_and_pyodide_are_in_the_site(self_hosted):
     home = _meta(self_hosted / "index.html")
     assert re.fullmatch(r"wheels/[0-9a-f]{16}/deepnotes-[^/]+-py3-none-any\.whl", home["wheel"])
     assert (self_hosted / home["wheel"]).read_bytes()[:2] == b"PK"
-    pyodide = self_hosted / _meta(self_hosted / "index.html")["pyodide"]
+    pyodide = self_hosted / home["pyodide"]
     lock = json.loads((pyodide / "pyodide-lock.json").read_text())
     for entry in lock["packages"].values():
         assert (pyodide / entry["file_name"]).is_file()
