@@ -405,8 +405,9 @@ def demo_html(name: str, result: dict[str, Any], image_urls: list[str], element_
     version_sha = hashlib.sha256(source.encode()).hexdigest()[:12]
     code = highlight(source, PythonLexer(), HtmlFormatter(wrapcode=True, nowrap=False))
     parts = [
+        # --dn-lines: demo.css keeps the editor's room while the runner has not built it yet.
         f'<div class="dn-demo" id="{html.escape(element_id)}" data-demo="{html.escape(name)}" '
-        f'data-demo-version="{version_sha}">',
+        f'data-demo-version="{version_sha}" style="--dn-lines: {len(source.splitlines())}">',
         f'<div class="dn-demo__source"><div class="language-python highlight">'
         f"{_strip_outer_div(code)}</div></div>",
         # One newline after <textarea>: HTML drops it, so a leading newline of the source survives.

@@ -65,3 +65,58 @@ def test_demos_show_code_and_figures_without_javascript(
             if any(width == 0 for width in demo["figures"]):
                 problems.append(f"{where}: a figure did not load")
     assert not problems, "\n".join(problems)
+
+
+def test_demos_show_their_code_when_the_runner_does_not_load(
+    new_context: Any, plain_url: str
+) -> None:
+    """With JavaScript on, the page head hides the highlighted copy of each demo's code (the
+    runner's editor replaces it); if the runner script never arrives, the copy shows again."""
+    context = new_context(service_workers="block")
+    context.route("**/assets/build/runner.js", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(plain_url + "topics/regularization/")
+        state = page.evaluate(
+            """() => ({
+                dnJs: document.documentElement.classList.contains('dn-js'),
+                editors: document.querySelectorAll('.dn-demo .cm-editor').length,
+                shown: [...document.querySelectorAll('.dn-demo__source')]
+                    .map((s) => s.getClientRects().length > 0 && s.innerText.includes('import')),
+            })"""
+        )
+    finally:
+        context.close()
+    assert state["editors"] == 0
+    assert not state["dnJs"]
+    assert state["shown"] and all(state["shown"]), state
+
+
+def test_the_highlighted_copy_is_never_drawn_when_the_runner_loads(
+    new_context: Any, plain_url: str
+) -> None:
+    """The copy is hidden from the first style pass (not only once the editors exist): at the
+    moment the runner's script starts, no demo's copy has a box."""
+    context = new_context(service_workers="block")
+    seen: list[Any] = []
+    page = context.new_page()
+    page.on("console", lambda message: seen.append(message.text))
+    try:
+        page.route(
+            "**/assets/build/runner.js",
+            lambda route: route.fulfill(
+                content_type="text/javascript",
+                body="console.log('copies drawn: ' + [...document.querySelectorAll("
+                "'.dn-demo__source')].filter((s) => s.getClientRects().length).length);"
+                "window.deepnotes = {enhance() {}};",
+            ),
+        )
+        page.goto(plain_url + "topics/regularization/")
+        room = page.evaluate(
+            "() => [...document.querySelectorAll('.dn-demo')]"
+            ".map((d) => d.getBoundingClientRect().height)"
+        )
+    finally:
+        context.close()
+    assert "copies drawn: 0" in seen, seen
+    assert room and min(room) > 500, room  # the editor's room is kept while it is not built

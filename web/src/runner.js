@@ -103,6 +103,9 @@ function enhance(doc = document) {
       if (observer && runtime.state === "idle") observer.observe(root);
     } catch (err) {
       root.removeAttribute("data-dn-live");
+      root.classList.add("dn-demo--static"); // demo.css shows the highlighted copy of the code again
+      const source = root.querySelector(".dn-demo__source");
+      if (source) source.hidden = false;
       console.error(`deepnotes: could not enhance demo ${root.dataset.demo}`, err);
     }
   }
