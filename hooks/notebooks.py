@@ -220,12 +220,51 @@ def _expand_nav(config, entries: list[tuple[str, str]]) -> None:
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
 
 
+# A notebook's rendered Markdown cell (nbconvert keeps its ``$...$`` math as text), and, inside
+# it, code that must stay as written.
+_MARKDOWN_CELL = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
+)
+_CODE = re.compile(r"(<(code|pre)\b.*?</\2>)", re.S)
+_DISPLAY_MATH = re.compile(r"\$\$([^$<]+?)\$\$")
+# Pandoc's rule: no space just inside the dollars, no digit right after the closing one
+# ("costs $5 and $10" is not math); no blank line inside.
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)((?:(?!\n\s*\n)[^$<])*?\S)\$(?![\w$])")
+
+
+def wrap_dollar_math(cell_html: str) -> str:
+    r"""Put the ``$...$`` and ``$$...$$`` math of a rendered Markdown cell in the arithmatex
+    wrappers the Markdown pages have, so hooks/katex.py renders it like theirs (display math
+    in a ``span`` too: it may sit inside a paragraph).
+
+    Examples
+    --------
+    >>> print(wrap_dollar_math(r"<p>the weight $(1-\beta)\beta^k$ of a value</p>"))
+    <p>the weight <span class="arithmatex">\((1-\beta)\beta^k\)</span> of a value</p>
+    >>> print(wrap_dollar_math("<p><code>$x$</code> costs $5 and $10; $$a &lt; b$$</p>"))
+    <p><code>$x$</code> costs $5 and $10; <span class="arithmatex">\[a &lt; b\]</span></p>
+    """
+    parts = _CODE.split(cell_html)
+    out = []
+    for i, part in enumerate(parts):
+        kind = i % 3  # re.split with two groups: text, whole code element, tag name
+        if kind == 2:
+            continue
+        if kind == 0:
+            part = _DISPLAY_MATH.sub(r'<span class="arithmatex">\\[\1\\]</span>', part)
+            part = _INLINE_MATH.sub(r'<span class="arithmatex">\\(\1\\)</span>', part)
+        out.append(part)
+    return "".join(out)
+
+
 def on_post_page(output: str, page, config) -> str:
-    """Drop the MathJax-from-a-CDN block nbconvert puts in notebook pages.
+    """Notebook pages: drop the MathJax-from-a-CDN block nbconvert puts in, and hand the
+    Markdown cells' ``$...$`` math to hooks/katex.py (which runs next) in arithmatex wrappers.
 
     The site renders math with its self-hosted KaTeX on every page, notebooks
     included, and loads nothing from a third-party origin.
     """
     if page.file.src_uri.startswith("notebooks/") and page.file.src_uri.endswith(".ipynb"):
-        return _MATHJAX.sub("", output)  # hooks/a11y.py makes the scrolling cells focusable
+        output = _MATHJAX.sub("", output)  # hooks/a11y.py makes the scrolling cells focusable
+        return _MARKDOWN_CELL.sub(lambda m: m[1] + wrap_dollar_math(m[2]) + m[3], output)
     return output

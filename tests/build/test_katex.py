@@ -116,6 +116,60 @@ def test_math_in_admonitions_tables_and_docstrings_is_rendered() -> None:
     assert reference.count('<span class="katex">') > 10  # mkdocstrings docstrings' $...$
 
 
+def _notebooks_hook():
+    spec = importlib.util.spec_from_file_location("_nb_hook", REPO / "hooks" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("cell", "wrapped"),
+    [
+        (r"<p>weight $(1-\beta)\beta^k$ here</p>", r"\((1-\beta)\beta^k\)</span> here"),
+        ("<p>$$a &lt; b$$</p>", r'<span class="arithmatex">\[a &lt; b\]</span>'),
+        ("<p>a line\nbreak: $x\n+ y$</p>", r'<span class="arithmatex">\(x' + "\n+ y\\)"),
+    ],
+)
+def test_notebook_dollar_math_gets_the_arithmatex_wrapper(cell: str, wrapped: str) -> None:
+    assert wrapped in _notebooks_hook().wrap_dollar_math(cell)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<p><code>$x$</code> and <pre>$$y$$</pre></p>",  # code stays as written
+        "<p>costs $5 and $10</p>",  # money, not math
+        "<p>$ x$ and $y $</p>",  # a space inside the dollars
+        "<p>$x\n\ny$</p>",  # a blank line ends a paragraph's math
+        r"<p>an escaped \$x$</p>",
+    ],
+)
+def test_dollars_that_are_not_math_stay_text(cell: str) -> None:
+    assert _notebooks_hook().wrap_dollar_math(cell) == cell
+
+
+@site_built
+def test_notebook_markdown_math_is_rendered() -> None:
+    """mkdocs-jupyter leaves a Markdown cell's ``$...$`` as text (nbconvert expects MathJax from
+    a CDN, which the site does not load): every notebook page shows it as KaTeX instead."""
+    with_math = [
+        demo
+        for demo in sorted((REPO / "demos").glob("*.py"))
+        if re.search(r"^# .*\$\S", demo.read_text(encoding="utf-8"), re.M)
+    ]
+    assert len(with_math) >= 5, with_math
+    problems = []
+    for demo in with_math:
+        page = (SITE / "notebooks" / demo.stem / "index.html").read_text(encoding="utf-8")
+        cells = "".join(re.findall(r'jp-RenderedMarkdown[^"]*"[^>]*>(.*?)</div>', page, re.S))
+        left = re.findall(r"\$[^$\s<][^$<]{0,30}", NOT_PROSE.sub("", cells))
+        if left or 'class="katex"' not in cells:
+            problems.append(f"{demo.stem}: raw TeX {left[:3]}")
+    assert not problems, problems
+
+
 @site_built
 def test_search_index_keeps_tex_not_katex_markup() -> None:
     text = (SITE / "search" / "search_index.json").read_text(encoding="utf-8")
