@@ -35,25 +35,53 @@ function phaseLabel(phase) {
   return index < 0 ? "" : ` (${index + 1} of ${PHASES.length})`;
 }
 
+/**
+ * The first half of setting up a demo, which changes nothing in the page: its code (a stored
+ * edit, else the original) in an editor built detached. A page prepares all its demos before
+ * building any: building an editor reads the page's selection, which makes the browser restyle
+ * and lay out the whole page when it has changed since the last read, so preparing one demo
+ * after building another cost a full restyle per demo (~40 ms each on a topic page).
+ *
+ * @param {HTMLElement} root  the `.dn-demo` element
+ */
+export function prepareDemo(root) {
+  const name = root.dataset.demo || root.id || "demo";
+  const originalBox = root.querySelector(".dn-demo__original");
+  const source = root.querySelector(".dn-demo__source");
+  const original = originalBox ? originalBox.value : source ? source.textContent : "";
+  const stored = loadEdit(name);
+  const doc = stored && stored.source !== original ? stored.source : original;
+  if (stored && stored.source === original) clearEdit(name);
+  const id = `dn-${++uid}`;
+  const handlers = { run: () => {}, change: () => {} }; // the block connects them
+  const view = createEditor(null, {
+    doc,
+    label: `Python code of the demo ${name}`,
+    describedBy: `${id}-keys`,
+    onRun: () => handlers.run(),
+    onChange: (text) => handlers.change(text),
+  });
+  return { id, name, original, stored, doc, view, handlers };
+}
+
 export class DemoBlock {
   /**
    * @param {HTMLElement} root  the `.dn-demo` element
    * @param {import("./runtime.js").PythonRuntime} runtime
+   * @param {ReturnType<typeof prepareDemo>} [prepared]  from `prepareDemo(root)`, else made here
    */
-  constructor(root, runtime) {
+  constructor(root, runtime, prepared = prepareDemo(root)) {
     this.root = root;
     this.runtime = runtime;
-    this.name = root.dataset.demo || root.id || "demo";
+    this.name = prepared.name;
     this.version = root.dataset.demoVersion || "";
-    const original = root.querySelector(".dn-demo__original");
-    const source = root.querySelector(".dn-demo__source");
-    this.original = original ? original.value : source ? source.textContent : "";
+    this.original = prepared.original;
     this.output = root.querySelector(".dn-demo__output") || this.makeOutput();
     this.runId = null;
     this.busy = false;
     this.saveTimer = null;
     this.unsubscribe = null;
-    this.build(source);
+    this.build(root.querySelector(".dn-demo__source"), prepared);
   }
 
   makeOutput() {
@@ -63,8 +91,8 @@ export class DemoBlock {
     return output;
   }
 
-  build(source) {
-    const id = `dn-${++uid}`;
+  build(source, prepared) {
+    const { id, stored, doc } = prepared;
     const root = this.root;
     root.classList.add("dn-demo--live");
     root.setAttribute("role", "group");
@@ -128,17 +156,11 @@ export class DemoBlock {
     this.toolbar.after(this.editedHint, this.editorBox, this.keysHelp);
     this.output.before(this.statusLine);
 
-    // Restore a stored edit
-    const stored = loadEdit(this.name);
-    const doc = stored && stored.source !== this.original ? stored.source : this.original;
-    if (stored && stored.source === this.original) clearEdit(this.name);
-    this.view = createEditor(this.editorBox, {
-      doc,
-      label: `Python code of the demo ${this.name}`,
-      describedBy: this.keysHelp.id,
-      onRun: () => this.run(),
-      onChange: (text) => this.scheduleSave(text),
-    });
+    // The editor (prepared with the stored edit, if any)
+    this.view = prepared.view;
+    prepared.handlers.run = () => this.run();
+    prepared.handlers.change = (text) => this.scheduleSave(text);
+    this.editorBox.append(this.view.dom);
     this.showEditedHint(doc !== this.original, stored && stored.demoVersion && stored.demoVersion !== this.version);
     this.setState("idle");
 

@@ -78,7 +78,10 @@ function wrapping(narrow) {
 /**
  * Create an editor inside `parent`.
  *
- * @param {HTMLElement} parent
+ * With `parent` null the editor is built detached (its `dom` goes into the page later): see
+ * `prepareDemo` in demo.js.
+ *
+ * @param {HTMLElement | null} parent
  * @param {{doc: string, label: string, describedBy?: string, onRun: () => void, onChange: (doc: string) => void}} options
  * @returns {EditorView}
  */
@@ -118,7 +121,7 @@ export function createEditor(parent, { doc, label, describedBy, onRun, onChange 
       }),
     ],
   });
-  const view = new EditorView({ state, parent });
+  const view = parent ? new EditorView({ state, parent }) : new EditorView({ state, root: document });
   const media = window.matchMedia ? window.matchMedia(NARROW) : null;
   if (media) {
     const follow = () => {

@@ -1,7 +1,7 @@
 // Entry point of the page bundle (docs/assets/build/runner.js, loaded by mkdocs.yml
 // `extra_javascript`). Enhances every `.dn-demo` on the page into a live demo, again after each
 // Material instant-navigation page swap (`document$`), and shares one Python worker among them.
-import { DemoBlock } from "./demo.js";
+import { DemoBlock, prepareDemo } from "./demo.js";
 import { attachExplorable } from "./explore.js";
 import { isolateThroughServiceWorker } from "./isolation.js";
 import { setUpOffline } from "./offline.js";
@@ -90,10 +90,20 @@ function enhance(doc = document) {
   if (!demos.length) return;
   runtime.setConfig(readRuntimeConfig(document));
   if (policy === "load") startNow(doc);
+  // Every editor first, then every block's page changes (see prepareDemo).
+  const prepared = new Map();
+  for (const root of demos) {
+    try {
+      prepared.set(root, prepareDemo(root));
+    } catch (err) {
+      console.error(`deepnotes: could not prepare the editor of demo ${root.dataset.demo}`, err);
+    }
+  }
   for (const root of demos) {
     root.setAttribute("data-dn-live", "");
     try {
-      const block = new DemoBlock(root, runtime);
+      if (!prepared.has(root)) throw new Error("no editor");
+      const block = new DemoBlock(root, runtime, prepared.get(root));
       blocks.add(block);
       try {
         attachExplorable(block); // knobs, live curves, compare runs, predictions (issue 9)
