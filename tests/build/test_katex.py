@@ -27,8 +27,9 @@ NOT_PROSE = re.compile(r"<(pre|code|script|textarea|annotation)\b.*?</\1>", re.S
 WRAPPER = re.compile(r'<(span|div) class="arithmatex">(.{0,40})', re.S)
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("_katex_hook", REPO / "hooks" / "katex.py")
+def _hook(name: str = "katex"):
+    """A hook module of hooks/ (katex by default), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"_{name}_hook", REPO / "hooks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -116,14 +117,6 @@ def test_math_in_admonitions_tables_and_docstrings_is_rendered() -> None:
     assert reference.count('<span class="katex">') > 10  # mkdocstrings docstrings' $...$
 
 
-def _notebooks_hook():
-    spec = importlib.util.spec_from_file_location("_nb_hook", REPO / "hooks" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize(
     ("cell", "wrapped"),
     [
@@ -133,7 +126,7 @@ def _notebooks_hook():
     ],
 )
 def test_notebook_dollar_math_gets_the_arithmatex_wrapper(cell: str, wrapped: str) -> None:
-    assert wrapped in _notebooks_hook().wrap_dollar_math(cell)
+    assert wrapped in _hook("notebooks").wrap_dollar_math(cell)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +140,7 @@ def test_notebook_dollar_math_gets_the_arithmatex_wrapper(cell: str, wrapped: st
     ],
 )
 def test_dollars_that_are_not_math_stay_text(cell: str) -> None:
-    assert _notebooks_hook().wrap_dollar_math(cell) == cell
+    assert _hook("notebooks").wrap_dollar_math(cell) == cell
 
 
 @site_built
