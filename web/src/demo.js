@@ -95,6 +95,7 @@ export class DemoBlock {
     const { id, stored, doc } = prepared;
     const root = this.root;
     root.classList.add("dn-demo--live");
+    root.classList.remove("dn-demo--static"); // an earlier attempt failed: this one is live
     root.setAttribute("role", "group");
     root.setAttribute("aria-label", `Live demo ${this.name}`);
 

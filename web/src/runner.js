@@ -113,6 +113,7 @@ function enhance(doc = document) {
       if (observer && runtime.state === "idle") observer.observe(root);
     } catch (err) {
       root.removeAttribute("data-dn-live");
+      prepared.get(root)?.view.destroy(); // its listeners go, and its DOM if the block put it in
       root.classList.add("dn-demo--static"); // demo.css shows the highlighted copy of the code again
       const source = root.querySelector(".dn-demo__source");
       if (source) source.hidden = false;
