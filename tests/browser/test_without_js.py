@@ -92,31 +92,33 @@ def test_demos_show_their_code_when_the_runner_does_not_load(
     assert state["shown"] and all(state["shown"]), state
 
 
-def test_the_highlighted_copy_is_never_drawn_when_the_runner_loads(
+def test_with_javascript_the_highlighted_copy_is_hidden_before_the_editors_exist(
     new_context: Any, plain_url: str
 ) -> None:
-    """The copy is hidden from the first style pass (not only once the editors exist): at the
-    moment the runner's script starts, no demo's copy has a box."""
+    """The page head marks the page (html.dn-js) and demo.css hides the copy from the first
+    style pass, keeping the editor's room: shown here with a runner that loads but builds no
+    editor, so what the reader sees before the editors exist stays on screen."""
     context = new_context(service_workers="block")
-    seen: list[Any] = []
     page = context.new_page()
-    page.on("console", lambda message: seen.append(message.text))
     try:
         page.route(
             "**/assets/build/runner.js",
             lambda route: route.fulfill(
-                content_type="text/javascript",
-                body="console.log('copies drawn: ' + [...document.querySelectorAll("
-                "'.dn-demo__source')].filter((s) => s.getClientRects().length).length);"
-                "window.deepnotes = {enhance() {}};",
+                content_type="text/javascript", body="window.deepnotes = {enhance() {}};"
             ),
         )
         page.goto(plain_url + "topics/regularization/")
-        room = page.evaluate(
-            "() => [...document.querySelectorAll('.dn-demo')]"
-            ".map((d) => d.getBoundingClientRect().height)"
+        state = page.evaluate(
+            """() => ({
+                dnJs: document.documentElement.classList.contains('dn-js'),
+                drawn: [...document.querySelectorAll('.dn-demo__source')]
+                    .filter((s) => s.getClientRects().length).length,
+                room: [...document.querySelectorAll('.dn-demo')]
+                    .map((d) => d.getBoundingClientRect().height),
+            })"""
         )
     finally:
         context.close()
-    assert "copies drawn: 0" in seen, seen
-    assert room and min(room) > 500, room  # the editor's room is kept while it is not built
+    assert state["dnJs"], state
+    assert state["drawn"] == 0, state
+    assert state["room"] and min(state["room"]) > 500, state  # the editor's room is kept
