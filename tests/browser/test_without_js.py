@@ -4,7 +4,7 @@ so the pages teach before, or without, any Python running."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,26 +67,37 @@ def test_demos_show_code_and_figures_without_javascript(
     assert not problems, "\n".join(problems)
 
 
+def _regularization_page_state(
+    new_context: Any, plain_url: str, runner: Callable[[Any], None], state: str
+) -> dict[str, Any]:
+    """Open the regularization page with JavaScript on, its runner script answered by
+    ``runner`` (a Playwright route handler), and return what ``state`` evaluates there."""
+    context = new_context(service_workers="block")
+    context.route("**/assets/build/runner.js", runner)
+    try:
+        page = context.new_page()
+        page.goto(plain_url + "topics/regularization/")
+        return page.evaluate(state)
+    finally:
+        context.close()
+
+
 def test_demos_show_their_code_when_the_runner_does_not_load(
     new_context: Any, plain_url: str
 ) -> None:
     """With JavaScript on, the page head hides the highlighted copy of each demo's code (the
     runner's editor replaces it); if the runner script never arrives, the copy shows again."""
-    context = new_context(service_workers="block")
-    context.route("**/assets/build/runner.js", lambda route: route.abort())
-    page = context.new_page()
-    try:
-        page.goto(plain_url + "topics/regularization/")
-        state = page.evaluate(
-            """() => ({
-                dnJs: document.documentElement.classList.contains('dn-js'),
-                editors: document.querySelectorAll('.dn-demo .cm-editor').length,
-                shown: [...document.querySelectorAll('.dn-demo__source')]
-                    .map((s) => s.getClientRects().length > 0 && s.innerText.includes('import')),
-            })"""
-        )
-    finally:
-        context.close()
+    state = _regularization_page_state(
+        new_context,
+        plain_url,
+        lambda route: route.abort(),
+        """() => ({
+            dnJs: document.documentElement.classList.contains('dn-js'),
+            editors: document.querySelectorAll('.dn-demo .cm-editor').length,
+            shown: [...document.querySelectorAll('.dn-demo__source')]
+                .map((s) => s.getClientRects().length > 0 && s.innerText.includes('import')),
+        })""",
+    )
     assert state["editors"] == 0
     assert not state["dnJs"]
     assert state["shown"] and all(state["shown"]), state
@@ -98,27 +109,20 @@ def test_with_javascript_the_highlighted_copy_is_hidden_before_the_editors_exist
     """The page head marks the page (html.dn-js) and demo.css hides the copy from the first
     style pass, keeping the editor's room: shown here with a runner that loads but builds no
     editor, so what the reader sees before the editors exist stays on screen."""
-    context = new_context(service_workers="block")
-    page = context.new_page()
-    try:
-        page.route(
-            "**/assets/build/runner.js",
-            lambda route: route.fulfill(
-                content_type="text/javascript", body="window.deepnotes = {enhance() {}};"
-            ),
-        )
-        page.goto(plain_url + "topics/regularization/")
-        state = page.evaluate(
-            """() => ({
-                dnJs: document.documentElement.classList.contains('dn-js'),
-                drawn: [...document.querySelectorAll('.dn-demo__source')]
-                    .filter((s) => s.getClientRects().length).length,
-                room: [...document.querySelectorAll('.dn-demo')]
-                    .map((d) => d.getBoundingClientRect().height),
-            })"""
-        )
-    finally:
-        context.close()
+    state = _regularization_page_state(
+        new_context,
+        plain_url,
+        lambda route: route.fulfill(
+            content_type="text/javascript", body="window.deepnotes = {enhance() {}};"
+        ),
+        """() => ({
+            dnJs: document.documentElement.classList.contains('dn-js'),
+            drawn: [...document.querySelectorAll('.dn-demo__source')]
+                .filter((s) => s.getClientRects().length).length,
+            room: [...document.querySelectorAll('.dn-demo')]
+                .map((d) => d.getBoundingClientRect().height),
+        })""",
+    )
     assert state["dnJs"], state
     assert state["drawn"] == 0, state
     assert state["room"] and min(state["room"]) > 500, state  # the editor's room is kept

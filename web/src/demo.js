@@ -61,7 +61,7 @@ export function prepareDemo(root) {
     onRun: () => handlers.run(),
     onChange: (text) => handlers.change(text),
   });
-  return { id, name, original, stored, doc, view, handlers };
+  return { id, name, original, stored, view, handlers };
 }
 
 export class DemoBlock {
@@ -92,7 +92,7 @@ export class DemoBlock {
   }
 
   build(source, prepared) {
-    const { id, stored, doc } = prepared;
+    const { id, stored } = prepared;
     const root = this.root;
     root.classList.add("dn-demo--live");
     root.classList.remove("dn-demo--static"); // an earlier attempt failed: this one is live
@@ -162,7 +162,7 @@ export class DemoBlock {
     prepared.handlers.run = () => this.run();
     prepared.handlers.change = (text) => this.scheduleSave(text);
     this.editorBox.append(this.view.dom);
-    this.showEditedHint(doc !== this.original, stored && stored.demoVersion && stored.demoVersion !== this.version);
+    this.showEditedHint(this.code !== this.original, stored && stored.demoVersion && stored.demoVersion !== this.version);
     this.setState("idle");
 
     this.runButton.addEventListener("click", () => isEnabled(this.runButton) && this.run());
