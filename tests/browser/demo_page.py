@@ -29,6 +29,18 @@ def start_python(context: Any, policy: str) -> None:
     context.add_init_script(script % json.dumps(policy))
 
 
+def seed_storage(page: Any, items: dict[str, str]) -> None:
+    """Put ``items`` in the site's localStorage before the page's own scripts run on its next
+    load, as a reader's browser holds them from an earlier visit: one page load instead of a
+    load, a write and a reload. Once per tab: later loads see what the site made of them."""
+    script = """(() => {
+        if (sessionStorage.getItem('dn-test-seeded')) return;
+        sessionStorage.setItem('dn-test-seeded', '1');
+        for (const [key, value] of Object.entries(%s)) localStorage.setItem(key, value);
+    })();"""
+    page.add_init_script(script % json.dumps(items))
+
+
 def is_local(url: str) -> bool:
     """True for requests that stay on this machine's test server (or never hit the network).
 

@@ -277,26 +277,6 @@ def test_reload_keeps_the_edit_and_reset_restores_the_original(
     page.close()
 
 
-@pytest.mark.parametrize("stored", ["{not json", '{"source": 5}', "null", '"text"', "[]"])
-def test_corrupted_stored_edits_are_ignored(
-    editor_context: Any, isolated_url: str, demo_path: str, stored: str
-) -> None:
-    page = editor_context.new_page()
-    page.goto(isolated_url + demo_path)
-    demo = LiveDemo(page)
-    original = demo.code
-    page.evaluate(
-        "([key, value]) => localStorage.setItem(key, value)",
-        [f"deepnotes:v1:demo:{demo.name}", stored],
-    )
-    page.reload()
-    demo = LiveDemo(page)
-    assert demo.code == original
-    assert demo.root.locator(".dn-demo__edited").is_hidden()
-    page.evaluate("() => localStorage.clear()")
-    page.close()
-
-
 def test_every_request_stays_on_127_0_0_1(live: Any) -> None:
     # Only this page's: other modules request outside URLs on purpose (the CSP test).
     requests = live.requests

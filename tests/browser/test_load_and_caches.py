@@ -4,18 +4,20 @@ versions (issue 10).
 Load: eight demo blocks (added to a real page by the test only: no junk page in the site) run
 one after another, then all at once; they share the page's one Python worker, run in the order
 they were started, and each shows all of its own output.
-Caches: the wheel the worker loads is the one named (with its hash) in the page's meta; edits
-stored under other format versions are ignored, and an edit of an older demo version is kept.
+Caches: the wheel the worker loads is the one named (with its hash) in the page's meta; data
+stored under other format versions, and corrupted or wrongly shaped edits, are ignored (seeded
+before the page loads, several demos' keys per load); an edit of an older demo version is kept.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from demo_page import COLD_TIMEOUT_MS, LiveDemo
+from demo_page import COLD_TIMEOUT_MS, LiveDemo, seed_storage
 
 N_DEMOS = 8
 #: The page of the stored-data tests: it has a demo and a quiz, and is the lightest topic page
@@ -147,36 +149,84 @@ def test_the_worker_loads_the_wheel_named_in_the_page_meta(load_page: Any) -> No
     assert versions["deepnotes"] == wheel.rsplit("/", 1)[1].split("-")[1]
 
 
-@pytest.mark.parametrize(
-    ("key", "value"),
-    [
-        ("deepnotes:v0:demo:{name}", json.dumps({"source": "print('from v0')"})),
-        ("deepnotes:demo:{name}", "print('unversioned')"),
-        ("deepnotes:v2:demo:{name}", json.dumps({"source": "print('from the future')"})),
-        ("deepnotes:v1:demo:{name}", json.dumps(["source", "print('a list')"])),
-        ("deepnotes:v1:demo:{name}", json.dumps({"source": 42, "demoVersion": []})),
-        ("deepnotes:v1:quiz", "not json {"),
-        ("deepnotes:v1:quiz", json.dumps({"answers": "everything", "version": 99})),
-    ],
-)
-def test_other_versions_of_stored_data_are_ignored(
-    plain_context: Any, plain_url: str, key: str, value: str
+#: What a reader's browser may hold that this version must ignore, each under a demo's key: other
+#: format versions (older, unversioned, newer) and corrupted or wrongly shaped edits in the
+#: current one (v1).
+FOREIGN_DEMO_DATA = [
+    ("deepnotes:v0:demo:{name}", json.dumps({"source": "print('from v0')"})),
+    ("deepnotes:demo:{name}", "print('unversioned')"),
+    ("deepnotes:v2:demo:{name}", json.dumps({"source": "print('from the future')"})),
+    ("deepnotes:v1:demo:{name}", json.dumps(["source", "print('a list')"])),
+    ("deepnotes:v1:demo:{name}", json.dumps({"source": 42, "demoVersion": []})),
+    ("deepnotes:v1:demo:{name}", "{not json"),
+    ("deepnotes:v1:demo:{name}", '{"source": 5}'),
+    ("deepnotes:v1:demo:{name}", "null"),
+    ("deepnotes:v1:demo:{name}", '"text"'),
+    ("deepnotes:v1:demo:{name}", "[]"),
+]
+#: The same for the quiz's answers (one key for the whole site).
+FOREIGN_QUIZ_DATA = ["not json {", json.dumps({"answers": "everything", "version": 99})]
+#: The page of that test: five demos, so one load checks five stored values at once.
+MANY_DEMOS_PAGE = "topics/regularization/"
+
+
+def foreign_data_rounds(names: list[str]) -> list[dict[str, str]]:
+    """FOREIGN_DEMO_DATA and FOREIGN_QUIZ_DATA spread over as few page loads as possible: each
+    value under the key of a demo whose key is still free in that load.
+
+    Examples
+    --------
+    >>> rounds = foreign_data_rounds(["a", "b"])
+    >>> len(rounds), sum(len(r) for r in rounds) == len(FOREIGN_DEMO_DATA) + len(FOREIGN_QUIZ_DATA)
+    (4, True)
+    >>> rounds[0]["deepnotes:v1:demo:b"]
+    '{"source": 42, "demoVersion": []}'
+    """
+    rounds: list[dict[str, str]] = []
+    for template, value in FOREIGN_DEMO_DATA:
+        for seeded in [*rounds, {}]:
+            key = next((k for n in names if (k := template.format(name=n)) not in seeded), None)
+            if key is not None:
+                if not seeded:
+                    rounds.append(seeded)
+                seeded[key] = value
+                break
+    for i, value in enumerate(FOREIGN_QUIZ_DATA):
+        if i == len(rounds):
+            rounds.append({})
+        rounds[i]["deepnotes:v1:quiz"] = value
+    return rounds
+
+
+def test_other_versions_and_corrupted_stored_data_are_ignored(
+    plain_context: Any, plain_url: str, site_dir: Any
 ) -> None:
-    page = plain_context.new_page()
+    html = (site_dir / MANY_DEMOS_PAGE / "index.html").read_text(encoding="utf-8")
+    names = re.findall(r'class="dn-demo[^"]*"[^>]*\bdata-demo="([^"]+)"', html)
+    assert len(names) >= 3, names
+    rounds = foreign_data_rounds(names)
+    assert len(rounds) <= 4, rounds
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(plain_url + STORED_DATA_PAGE)
-    demo = LiveDemo(page)
-    original = demo.code
-    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key.format(name=demo.name), value])
-    page.reload()
-    demo = LiveDemo(page)
-    assert demo.code == original
-    assert demo.root.locator(".dn-demo__edited").is_hidden()
-    assert page.locator(".dn-quiz, .dn-q").first.is_visible()
-    assert errors == []
-    page.evaluate("() => localStorage.clear()")
-    page.close()
+    for seeded in rounds:
+        page = plain_context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        seed_storage(page, seeded)
+        page.goto(plain_url + MANY_DEMOS_PAGE)
+        wrong = []
+        for name in names:
+            demo = LiveDemo(page, name)
+            original = demo.root.locator(".dn-demo__source").text_content()  # the page's code
+            stored = {k: v for k, v in seeded.items() if k.endswith(f":{name}")}
+            if demo.code != original:
+                wrong.append(f"{name} shows {demo.code[:40]!r} with {stored} stored")
+            if demo.root.locator(".dn-demo__edited").is_visible():
+                wrong.append(f"{name} says it was edited with {stored} stored")
+        assert wrong == []
+        assert page.locator(".dn-quiz, .dn-q").first.is_visible()
+        assert page.locator(".dn-q input:checked").count() == 0
+        assert errors == []
+        page.evaluate("() => localStorage.clear()")
+        page.close()
 
 
 def test_an_edit_of_an_older_demo_version_is_kept_with_a_note(

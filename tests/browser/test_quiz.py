@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_page import start_python
+from demo_page import seed_storage, start_python
 
 from deepnotes.quiz import Question, load_bank
 
@@ -204,9 +204,8 @@ def test_a_corrupted_or_old_stored_value_is_ignored(
     page: Any, plain_url: str, light_question: Question, value: str
 ) -> None:
     q = light_question
+    seed_storage(page, {KEY: value})
     page.goto(topic_url(plain_url, q))
-    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [KEY, value])
-    page.reload()
     block = question(page, q)
     assert block.locator("input:checked").count() == 0
     choose(block, "".join(q.answer))
