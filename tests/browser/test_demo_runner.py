@@ -174,6 +174,24 @@ def test_stop_interrupts_a_runaway_loop_and_keeps_the_session(live: Any, timings
     timings["stop_to_ready_isolated_s"] = assert_stop_keeps_the_session(live.demo) / 1000
 
 
+def test_stop_pressed_before_the_run_starts_still_keeps_the_session(live: Any) -> None:
+    """Stop clicked in the same instant as Run, before the worker has begun the run: the
+    interrupt waits for the run and stops it, instead of being lost and the worker replaced."""
+    demo = live.demo
+    demo.set_code("import sys\nsys.dn_marker = 41\n")
+    assert demo.run()[0] == "done", demo.status
+    demo.set_code("while True:\n    pass\n")
+    demo.root.evaluate(
+        "(el) => { el.querySelector('.dn-demo__run').click();"
+        " el.querySelector('.dn-demo__stop').click(); }"
+    )
+    demo.wait_state("stopped", timeout_ms=10_000)
+    assert "still there" in demo.status, demo.status
+    demo.set_code("import sys\nprint(sys.dn_marker + 1)\n")
+    assert demo.run()[0] == "done", demo.status
+    assert demo.output.locator(".dn-demo__stdout").inner_text().strip() == "42"
+
+
 def test_a_host_without_isolation_headers_is_isolated_by_the_service_worker(
     new_context: Any, plain_url: str, demo_path: str, timings: dict
 ) -> None:

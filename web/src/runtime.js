@@ -216,6 +216,9 @@ export class PythonRuntime {
     const run = this.queue.shift();
     this.current = run;
     run.startedAt = performance.now();
+    // A Stop of the previous run that came too late must not hit this one: cleared here, before
+    // the run is sent, not by the worker when it begins, so a Stop of this run in between lands.
+    if (this.interruptBuffer) Atomics.store(this.interruptBuffer, 0, 0);
     this.emit({ type: "run-start", id: run.id, owner: run.owner });
     this.worker.postMessage({ type: "run", id: run.id, code: run.code, name: run.name, options: run.options });
   }

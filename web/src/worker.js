@@ -210,7 +210,8 @@ function isKeyboardInterrupt(err) {
 
 function runOnce({ id, code, name, options }) {
   const started = performance.now();
-  if (interruptBuffer) Atomics.store(interruptBuffer, 0, 0); // a late Stop must not hit this run
+  // The interrupt buffer is not cleared here: the page clears it before sending a run
+  // (runtime.js pump), so a Stop clicked before this run began still stops it.
   if (controlBuffer) Atomics.store(controlBuffer, 0, CONTROL.RUN); // every run starts unpaused
   currentRunId = id;
   let result;
