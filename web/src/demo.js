@@ -303,7 +303,9 @@ export class DemoBlock {
       this.setState("stopping");
       this.say("Stopping…");
     } else if (how === "restarted") {
-      this.say("Stopped. The Python session was reset; reloading Python…");
+      // With a spare Python already loaded (runtime.prepareSpare), the reset took no time.
+      const reloading = this.runtime.state === "ready" ? "" : "; reloading Python…";
+      this.say(`Stopped. The Python session was reset${reloading}`);
     }
   }
 

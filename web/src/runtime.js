@@ -49,6 +49,8 @@ export class PythonRuntime {
     this.listeners = new Set();
     this.interruptBuffer = null;
     this.generation = 0; // bumps on every worker restart
+    this.spare = null; // a second worker loading or loaded in the background (prepareSpare)
+    this.spareFailures = 0;
     // Seconds since the worker was created at which each loading phase began ("ready": all done).
     this.timings = { created: null, ready: null, phases: {}, runs: [] };
   }
@@ -77,6 +79,35 @@ export class PythonRuntime {
     if (!this.config && config) this.config = config;
   }
 
+  /**
+   * Whether this page keeps a spare Python loaded so that Stop can swap it in: only where Stop
+   * cannot interrupt (not cross-origin isolated) and the device does not ask to save data or
+   * report under 4 GB of memory (a second Pyodide holds ~150 MB).
+   */
+  get keepsSpare() {
+    if (this.canInterrupt || this.config?.spare === false) return false;
+    const nav = typeof navigator !== "undefined" ? navigator : {};
+    if (nav.connection && nav.connection.saveData) return false;
+    return !(typeof nav.deviceMemory === "number" && nav.deviceMemory < 4);
+  }
+
+  /** A new worker told to load everything; `onMessage` and `onError` get its events. */
+  createWorker(onMessage, onError) {
+    const worker = new Worker(this.config.worker, { type: "module", name: "deepnotes-python" });
+    worker.onmessage = (event) => onMessage(event.data || {});
+    worker.onerror = onError;
+    if (this.canInterrupt) {
+      this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
+      worker.postMessage({ type: "interrupt-buffer", buffer: this.interruptBuffer });
+      this.controlBuffer = new Int32Array(new SharedArrayBuffer(4));
+      worker.postMessage({ type: "control-buffer", buffer: this.controlBuffer });
+    }
+    const { pyodide, wheel, integrity, fontlist } = this.config;
+    const urls = { pyodide, wheel, integrity: integrity || null, fontlist: fontlist || null };
+    worker.postMessage({ type: "init", urls });
+    return worker;
+  }
+
   /** Start the worker and load everything (idempotent). Returns false without a config. */
   start() {
     if (this.worker) return true;
@@ -86,40 +117,91 @@ export class PythonRuntime {
     }
     this.generation += 1;
     const generation = this.generation;
-    this.state = "loading";
-    this.failure = null;
-    this.timings.created = performance.now();
-    this.timings.ready = null;
-    this.timings.phases = {};
-    try {
-      this.worker = new Worker(this.config.worker, { type: "module", name: "deepnotes-python" });
-    } catch (err) {
-      this.fail(`The Python worker could not start: ${err.message || err}`);
-      return false;
-    }
-    this.worker.onmessage = (event) => {
-      if (generation === this.generation) this.onMessage(event.data || {});
+    const onMessage = (message) => {
+      if (generation === this.generation) this.onMessage(message);
     };
-    this.worker.onerror = (event) => {
+    const onError = (event) => {
       if (generation !== this.generation) return;
       event.preventDefault?.();
       const message = event.message || "the worker script failed to load";
       if (this.state !== "ready") this.fail(`The Python worker failed: ${message}`);
       else this.restart(`The Python worker crashed (${message}).`);
     };
-    if (this.canInterrupt) {
-      this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
-      this.worker.postMessage({ type: "interrupt-buffer", buffer: this.interruptBuffer });
-      this.controlBuffer = new Int32Array(new SharedArrayBuffer(4));
-      this.worker.postMessage({ type: "control-buffer", buffer: this.controlBuffer });
-    } else {
-      this.interruptBuffer = null;
-      this.controlBuffer = null;
+    this.state = "loading";
+    this.failure = null;
+    this.timings.ready = null;
+    const spare = this.spare;
+    if (spare) return this.promoteSpare(spare, onMessage, onError);
+    this.timings.created = performance.now();
+    this.timings.phases = {};
+    this.interruptBuffer = null;
+    this.controlBuffer = null;
+    try {
+      this.worker = this.createWorker(onMessage, onError);
+    } catch (err) {
+      this.fail(`The Python worker could not start: ${err.message || err}`);
+      return false;
     }
-    const { pyodide, wheel, integrity, fontlist } = this.config;
-    const urls = { pyodide, wheel, integrity: integrity || null, fontlist: fontlist || null };
-    this.worker.postMessage({ type: "init", urls });
     this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
+    this.emit({ type: "state", state: this.state });
+    return true;
+  }
+
+  /**
+   * Load a second Python in the background while this one is ready and idle, on pages where Stop
+   * has to replace the worker (keepsSpare): Stop then swaps it in instead of loading Python
+   * again (~4 s). Idempotent; after two spares failed to load, no more are tried.
+   */
+  prepareSpare() {
+    if (this.spare || this.spareFailures >= 2 || !this.worker || !this.keepsSpare) return;
+    const spare = { worker: null, state: "loading", created: performance.now(), phases: {}, progress: null, versions: null };
+    const drop = () => {
+      if (this.spare !== spare) return;
+      this.spare = null;
+      this.spareFailures = (this.spareFailures || 0) + 1;
+      spare.worker.terminate();
+    };
+    try {
+      spare.worker = this.createWorker(
+        (message) => {
+          if (message.type === "progress") {
+            spare.phases[message.phase] = (performance.now() - spare.created) / 1000;
+            spare.progress = { phase: message.phase, fraction: message.fraction, text: message.text };
+          } else if (message.type === "ready") {
+            spare.state = "ready";
+            spare.versions = message.versions;
+            spare.readyAt = performance.now();
+          } else if (message.type === "error" && message.phase !== "protocol") {
+            drop();
+          }
+        },
+        (event) => {
+          event.preventDefault?.();
+          drop();
+        },
+      );
+    } catch {
+      return;
+    }
+    this.spare = spare;
+  }
+
+  /** Make the spare Python the page's worker (from start()); it may still be loading. */
+  promoteSpare(spare, onMessage, onError) {
+    this.spare = null;
+    this.worker = spare.worker;
+    this.worker.onmessage = (event) => onMessage(event.data || {});
+    this.worker.onerror = onError;
+    this.interruptBuffer = null;
+    this.controlBuffer = null;
+    this.timings.created = spare.created;
+    this.timings.phases = { ...spare.phases };
+    if (spare.state === "ready") {
+      this.onMessage({ type: "ready", versions: spare.versions });
+      this.timings.ready = spare.readyAt;
+      return true;
+    }
+    this.setProgress(spare.progress || { phase: "runtime", fraction: 0, text: "Starting Python…" });
     this.emit({ type: "state", state: this.state });
     return true;
   }
@@ -212,7 +294,11 @@ export class PythonRuntime {
   }
 
   pump() {
-    if (this.state !== "ready" || this.current || !this.queue.length) return;
+    if (this.state !== "ready" || this.current) return;
+    if (!this.queue.length) {
+      this.prepareSpare(); // idle: a good moment to load the spare, if this page keeps one
+      return;
+    }
     const run = this.queue.shift();
     this.current = run;
     run.startedAt = performance.now();
