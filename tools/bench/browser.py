@@ -375,9 +375,7 @@ def measure(repeats: int = 3) -> dict[str, Any]:
                             (ours if name == "ours" else bare).append(fn(browser, url))
                     results["cold_ours"], results["cold_bare"] = ours, bare
                     results["warm"] = warm_page(browser, site_server.url, repeats)
-                    results["stop_plain_s"] = stop_not_isolated(
-                        browser, plain_server.url, repeats
-                    )
+                    results["stop_plain_s"] = stop_not_isolated(browser, plain_server.url, repeats)
                     results["stop_sw_s"] = stop_service_worker(browser, plain_server.url, repeats)
                 finally:
                     browser.close()
