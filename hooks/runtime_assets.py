@@ -61,6 +61,7 @@ log = logging.getLogger("mkdocs.hooks.runtime_assets")
 HOOK_REPO = Path(__file__).resolve().parent.parent
 CDN = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 WORKER_URI = "assets/build/worker.js"
+EARLY_URI = "assets/build/early.js"
 
 _state: dict[str, Any] = {}
 
@@ -117,6 +118,22 @@ def link_or_copy(src: Path, dest: Path) -> bool:
     return True
 
 
+def relative_url(url: str, page_url: str) -> str:
+    """``url`` (site-relative, may carry a ``?query``; absolute URLs unchanged) as seen from
+    the page at ``page_url``.
+
+    >>> relative_url("assets/w.js?v=1", "topics/x/"), relative_url("pyodide/", "")
+    ('../../assets/w.js?v=1', 'pyodide/')
+    """
+    if "://" in url:
+        return url
+    path, _, query = url.partition("?")
+    out = get_relative_url(path, page_url)
+    if path.endswith("/") and not out.endswith("/"):
+        out += "/"
+    return out + (f"?{query}" if query else "")
+
+
 def runtime_meta(page_url: str, state: dict[str, Any]) -> str:
     """Return the ``<meta name="deepnotes-runtime">`` tag for a page at ``page_url``.
 
@@ -131,13 +148,7 @@ def runtime_meta(page_url: str, state: dict[str, Any]) -> str:
     """
 
     def rel(url: str) -> str:
-        if "://" in url:
-            return url
-        path, _, query = url.partition("?")
-        out = get_relative_url(path, page_url)
-        if path.endswith("/") and not out.endswith("/"):
-            out += "/"
-        return out + (f"?{query}" if query else "")
+        return relative_url(url, page_url)
 
     data = {"pyodide": rel(state["pyodide"]), "wheel": rel(state["wheel"])}
     if state.get("fontlist"):
@@ -206,27 +217,44 @@ def _font_cache(dist: Path) -> tuple[Path | None, str | None]:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    """Find the worker bundle (built by hooks/web_bundle.py) to version its URL."""
-    worker = files.get_file_from_path(WORKER_URI)
-    if worker is not None:
-        digest = hashlib.sha256(worker.content_bytes).hexdigest()[:12]
-        _state["worker"] = f"{WORKER_URI}?v={digest}"
-    else:
-        log.info(
-            "runtime_assets: no %s in docs/ (web bundle not built); meta has no worker", WORKER_URI
-        )
+    """Find the worker and early-start bundles (built by hooks/web_bundle.py) to version their
+    URLs."""
+    for key, uri in (("worker", WORKER_URI), ("early", EARLY_URI)):
+        bundle = files.get_file_from_path(uri)
+        if bundle is not None:
+            digest = hashlib.sha256(bundle.content_bytes).hexdigest()[:12]
+            _state[key] = f"{uri}?v={digest}"
+        else:
+            _state.pop(key, None)
+            log.info("runtime_assets: no %s in docs/ (web bundle not built)", uri)
     return files
 
 
+def early_script(page_url: str, state: dict[str, Any]) -> str:
+    """The ``<script async>`` that starts Python while a page with demos is parsed (early.js).
+
+    >>> early_script("topics/optimizers/", {"early": "assets/build/early.js?v=1"})
+    '<script src="../../assets/build/early.js?v=1" async></script>'
+    >>> early_script("", {})
+    ''
+    """
+    if "early" not in state:
+        return ""
+    return f'<script src="{html.escape(relative_url(state["early"], page_url))}" async></script>'
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """Add the runtime meta tag to the page's <head>."""
+    """Add the runtime meta tag to the page's <head> and, on pages with demos, early.js after
+    it (it reads the meta)."""
     if page.file.src_uri == "404.md" or not _state:
         return output  # served at any depth: relative URLs would be wrong there
-    meta = runtime_meta(page.url, _state)
+    head = runtime_meta(page.url, _state) + "\n"
+    if 'class="dn-demo"' in output:
+        head += early_script(page.url, _state) + "\n"
     head_end = output.find("</head>")
     if head_end == -1:
         return output
-    return output[:head_end] + meta + "\n" + output[head_end:]
+    return output[:head_end] + head + output[head_end:]
 
 
 def on_post_build(config: Any) -> None:

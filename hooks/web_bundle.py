@@ -27,7 +27,7 @@ log = logging.getLogger("mkdocs.hooks.web_bundle")
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"
-REQUIRED = ("runner.js", "worker.js", "katex-init.js", "katex/katex.min.css")
+REQUIRED = ("runner.js", "early.js", "worker.js", "katex-init.js", "katex/katex.min.css")
 
 
 def _files_under(directory: Path) -> list[str]:

@@ -2,6 +2,8 @@
 //
 //   runner.js       the demo runner (CodeMirror 6 editor, toolbar, output), an IIFE
 //                   loaded by mkdocs.yml `extra_javascript`
+//   early.js        starts the Python worker from the head of a page with demos, while the page is
+//                   still parsed (hooks/runtime_assets.py adds it); runner.js takes the worker over
 //   worker.js       the Pyodide Web Worker, an ES module (`new Worker(url, {type: "module"})`)
 //   katex-init.js   KaTeX + auto-render, re-run on every Material instant-navigation page: the
 //                   fallback only (hooks/katex.py renders the math at build time and then leaves
@@ -61,7 +63,7 @@ async function main() {
 
   await esbuild.build({
     ...common,
-    entryPoints: { runner: join(webDir, "src", "runner.js") },
+    entryPoints: { runner: join(webDir, "src", "runner.js"), early: join(webDir, "src", "early.js") },
     format: "iife",
     outdir: outDir,
   });

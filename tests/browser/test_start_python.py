@@ -1,10 +1,10 @@
 """When a page starts loading Python (runner.js ``startPython``, issue 8: cold load).
 
-By default a page with demos starts the Python worker as soon as it opens, before its editors
-are set up, so a reader's first Run does not wait for the whole runtime; pages without demos
-never load it; a reader whose browser asks to save data gets the old behaviour (Python starts
-when a demo scrolls into view); a page script can choose "load", "view" or "run", and a wrong
-value is reported with the allowed ones.
+By default a page with demos starts the Python worker as soon as it opens (early.js, from the
+page's head, while the rest of the page is parsed), so a reader's first Run does not wait for
+the whole runtime; pages without demos never load it; a reader whose browser asks to save data
+gets the old behaviour (Python starts when a demo scrolls into view); a page script can choose
+"load", "view" or "run", and a wrong value is reported with the allowed ones.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def runtime_state(page: Any) -> dict[str, Any]:
             state: window.deepnotes.runtime.state,
             policy: window.deepnotes.startPython,
             created: window.deepnotes.runtime.timings.created,
-            dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+            parsed: performance.getEntriesByType('navigation')[0].domInteractive,
         })"""
     )
 
@@ -61,11 +61,18 @@ def test_a_page_with_demos_starts_python_before_its_editors_are_set_up(
     now = runtime_state(page)
     assert now["policy"] == "load"
     assert now["state"] in {"loading", "ready"}, now
-    # Started while the page was still being set up (before DOMContentLoaded's handlers ended),
-    # without any scrolling or click.
-    assert now["created"] is not None and now["created"] <= now["dcl"], now
+    # Started by early.js from the page's head while the page was still being parsed (the runner
+    # at the end of the page took that worker over), without any scrolling or click.
+    assert now["created"] is not None and now["created"] < now["parsed"], now
+    assert page.evaluate("() => window.deepnotes.earlyWorker") is None  # claimed by the runner
     page.wait_for_function("() => window.deepnotes.runtime.state === 'ready'", timeout=180_000)
     assert any(url.endswith(".wasm") for url in pyodide_requests(fresh))
+    # What the worker said before the runner took it over was not lost: every loading phase
+    # is recorded, in order, after the worker was created.
+    phases = page.evaluate("() => window.deepnotes.runtime.timings.phases")
+    assert list(phases) == ["runtime", "numpy", "matplotlib", "engine", "ready"], phases
+    assert 0 <= phases["runtime"] <= phases["numpy"] <= phases["engine"] <= phases["ready"]
+    assert LiveDemo(page).run()[0] == "done"
 
 
 def test_a_page_without_demos_never_loads_python(fresh: Any, isolated_url: str) -> None:

@@ -5,30 +5,11 @@ import { DemoBlock, prepareDemo } from "./demo.js";
 import { attachExplorable } from "./explore.js";
 import { isolateThroughServiceWorker } from "./isolation.js";
 import { setUpOffline } from "./offline.js";
+import { startPolicy } from "./policy.js";
 import { PythonRuntime, readRuntimeConfig } from "./runtime.js";
 
 const runtime = new PythonRuntime();
 const blocks = new Set();
-
-// When Python starts loading (the ~31 MB runtime takes seconds to start, so the first Run should
-// not have to wait for all of it):
-//   "load"  as soon as a page with demos opens (the default),
-//   "view"  when a demo scrolls into view (readers whose browser asks to save data, or on a 2G
-//           connection, get this instead of "load"),
-//   "run"   only on the first Run.
-// A page can choose by setting `window.deepnotes = {startPython: "view"}` before this script.
-const START_POLICIES = ["load", "view", "run"];
-
-function startPolicy() {
-  const asked = window.deepnotes && window.deepnotes.startPython;
-  if (asked !== undefined && !START_POLICIES.includes(asked)) {
-    console.error(`deepnotes: startPython must be one of ${START_POLICIES.join(", ")}; got ${JSON.stringify(asked)}`);
-  }
-  const policy = START_POLICIES.includes(asked) ? asked : "load";
-  const connection = navigator.connection;
-  const frugal = Boolean(connection && (connection.saveData || /2g$/.test(connection.effectiveType || "")));
-  return policy === "load" && frugal ? "view" : policy;
-}
 
 const policy = startPolicy();
 

@@ -35,6 +35,68 @@ export function readRuntimeConfig(doc = document) {
   return { ...raw, pyodide, wheel: absolute(raw.wheel), worker, fontlist, serviceWorker };
 }
 
+/** Whether this page can share memory with a worker (a cross-origin isolated page). */
+function canInterrupt() {
+  return typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
+}
+
+/**
+ * A new Python worker for `config` (readRuntimeConfig), told to load everything; `onMessage`
+ * gets each message's data, `onError` the worker's error events. Where the page can share
+ * memory, the worker also gets the interrupt and control buffers (returned with it).
+ */
+export function spawnWorker(config, onMessage, onError) {
+  const worker = new Worker(config.worker, { type: "module", name: "deepnotes-python" });
+  worker.onmessage = (event) => onMessage(event.data || {});
+  worker.onerror = onError;
+  let interruptBuffer = null;
+  let controlBuffer = null;
+  if (canInterrupt()) {
+    interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
+    worker.postMessage({ type: "interrupt-buffer", buffer: interruptBuffer });
+    controlBuffer = new Int32Array(new SharedArrayBuffer(4));
+    worker.postMessage({ type: "control-buffer", buffer: controlBuffer });
+  }
+  const { pyodide, wheel, integrity, fontlist } = config;
+  const urls = { pyodide, wheel, integrity: integrity || null, fontlist: fontlist || null };
+  worker.postMessage({ type: "init", urls });
+  return { worker, interruptBuffer, controlBuffer };
+}
+
+/**
+ * Start the page's Python worker before the page is parsed (early.js, in the page's head): the
+ * page's own scripts run only after ~10k elements of text and formulas are parsed, a second or
+ * more that the worker can spend loading. The worker and what it says until the runtime claims
+ * it wait in `window.deepnotes.earlyWorker`.
+ */
+export function startEarlyWorker(config) {
+  const early = { config, created: performance.now(), messages: [], errors: [] };
+  Object.assign(
+    early,
+    spawnWorker(
+      config,
+      (message) => early.messages.push({ message, at: performance.now() }),
+      (event) => {
+        event.preventDefault?.();
+        early.errors.push({ message: event.message, preventDefault() {} });
+      },
+    ),
+  );
+  window.deepnotes = Object.assign(window.deepnotes || {}, { earlyWorker: early });
+  return early;
+}
+
+/** The worker early.js started for this same configuration, taken (once), or null. */
+function claimEarlyWorker(config) {
+  const holder = typeof window !== "undefined" ? window.deepnotes : null;
+  const early = holder && holder.earlyWorker;
+  if (!early) return null;
+  delete holder.earlyWorker;
+  if (early.config.worker === config.worker && early.config.wheel === config.wheel) return early;
+  early.worker.terminate();
+  return null;
+}
+
 export class PythonRuntime {
   constructor() {
     this.config = null;
@@ -57,7 +119,7 @@ export class PythonRuntime {
 
   /** Whether Stop can interrupt Python and keep the session (needs a cross-origin isolated page). */
   get canInterrupt() {
-    return typeof SharedArrayBuffer !== "undefined" && self.crossOriginIsolated === true;
+    return canInterrupt();
   }
 
   subscribe(listener) {
@@ -93,18 +155,9 @@ export class PythonRuntime {
 
   /** A new worker told to load everything; `onMessage` and `onError` get its events. */
   createWorker(onMessage, onError) {
-    const worker = new Worker(this.config.worker, { type: "module", name: "deepnotes-python" });
-    worker.onmessage = (event) => onMessage(event.data || {});
-    worker.onerror = onError;
-    if (this.canInterrupt) {
-      this.interruptBuffer = new Int32Array(new SharedArrayBuffer(4));
-      worker.postMessage({ type: "interrupt-buffer", buffer: this.interruptBuffer });
-      this.controlBuffer = new Int32Array(new SharedArrayBuffer(4));
-      worker.postMessage({ type: "control-buffer", buffer: this.controlBuffer });
-    }
-    const { pyodide, wheel, integrity, fontlist } = this.config;
-    const urls = { pyodide, wheel, integrity: integrity || null, fontlist: fontlist || null };
-    worker.postMessage({ type: "init", urls });
+    const { worker, interruptBuffer, controlBuffer } = spawnWorker(this.config, onMessage, onError);
+    this.interruptBuffer = interruptBuffer;
+    this.controlBuffer = controlBuffer;
     return worker;
   }
 
@@ -117,8 +170,8 @@ export class PythonRuntime {
     }
     this.generation += 1;
     const generation = this.generation;
-    const onMessage = (message) => {
-      if (generation === this.generation) this.onMessage(message);
+    const onMessage = (message, at) => {
+      if (generation === this.generation) this.onMessage(message, at);
     };
     const onError = (event) => {
       if (generation !== this.generation) return;
@@ -132,6 +185,8 @@ export class PythonRuntime {
     this.timings.ready = null;
     const spare = this.spare;
     if (spare) return this.promoteSpare(spare, onMessage, onError);
+    const early = claimEarlyWorker(this.config);
+    if (early) return this.adoptEarlyWorker(early, onMessage, onError);
     this.timings.created = performance.now();
     this.timings.phases = {};
     this.interruptBuffer = null;
@@ -162,7 +217,8 @@ export class PythonRuntime {
       spare.worker.terminate();
     };
     try {
-      spare.worker = this.createWorker(
+      spare.worker = spawnWorker(
+        this.config,
         (message) => {
           if (message.type === "progress") {
             spare.phases[message.phase] = (performance.now() - spare.created) / 1000;
@@ -179,11 +235,30 @@ export class PythonRuntime {
           event.preventDefault?.();
           drop();
         },
-      );
+      ).worker; // no shared buffers: a page that keeps a spare cannot share memory
     } catch {
       return;
     }
     this.spare = spare;
+  }
+
+  /**
+   * Make the worker early.js started while the page was being parsed the page's worker (from
+   * start()): what it said so far is handled now, in order, with the times it arrived.
+   */
+  adoptEarlyWorker(early, onMessage, onError) {
+    this.worker = early.worker;
+    this.interruptBuffer = early.interruptBuffer;
+    this.controlBuffer = early.controlBuffer;
+    this.timings.created = early.created;
+    this.timings.phases = {};
+    this.worker.onmessage = (event) => onMessage(event.data || {});
+    this.worker.onerror = onError;
+    this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
+    this.emit({ type: "state", state: this.state });
+    for (const { message, at } of early.messages) onMessage(message, at);
+    for (const event of early.errors) onError(event);
+    return true;
   }
 
   /** Make the spare Python the page's worker (from start()); it may still be loading. */
@@ -223,16 +298,17 @@ export class PythonRuntime {
     this.emit({ type: "progress", ...progress });
   }
 
-  onMessage(message) {
+  /** Handle a message of the worker, which arrived at `at` (performance.now()). */
+  onMessage(message, at = performance.now()) {
     switch (message.type) {
       case "progress":
-        this.timings.phases[message.phase] = (performance.now() - this.timings.created) / 1000;
+        this.timings.phases[message.phase] = (at - this.timings.created) / 1000;
         this.setProgress({ phase: message.phase, fraction: message.fraction, text: message.text });
         return;
       case "ready":
         this.state = "ready";
         this.versions = message.versions;
-        this.timings.ready = performance.now();
+        this.timings.ready = at;
         this.emit({ type: "state", state: this.state });
         this.pump();
         return;
