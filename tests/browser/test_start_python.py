@@ -114,3 +114,23 @@ def test_run_policy_waits_for_the_first_run_and_a_wrong_value_is_reported(
     other.goto(isolated_url + "errata/")
     assert any("startPython must be one of load, view, run" in e and '"soon"' in e for e in errors)
     assert other.evaluate("() => window.deepnotes.startPython") == "load"
+
+
+def test_python_that_could_not_load_says_so_and_the_next_run_loads_it_again(
+    fresh: Any, isolated_url: str
+) -> None:
+    """The worker started from the page's head fails while nobody is listening yet (the network
+    drops Pyodide): the runner, taking it over, reports that failure on the demo, and a Run once
+    the network is back loads Python from scratch."""
+    fresh.route("**/pyodide/**", lambda route: route.abort())
+    page = fresh.new_page()
+    page.goto(isolated_url + PAGE)
+    demo = LiveDemo(page)
+    page.wait_for_function("() => window.deepnotes.runtime.state === 'failed'", timeout=60_000)
+    state, _ = demo.run(timeout_ms=60_000)
+    assert state == "error", demo.status
+    assert demo.status.startswith("Python could not be loaded: Could not load runtime"), demo.status
+
+    fresh.unroute("**/pyodide/**")
+    state, _ = demo.run()
+    assert state == "done", demo.status

@@ -64,24 +64,38 @@ export function spawnWorker(config, onMessage, onError) {
 }
 
 /**
+ * A worker (spawnWorker) whose messages and errors wait, with the times they arrived, until a
+ * runtime adopts it; `state` follows them: "loading", "ready" or "failed". `onChange(held)` is
+ * called after each of them.
+ */
+function spawnHeldWorker(config, onChange = () => {}) {
+  const held = { config, created: performance.now(), messages: [], errors: [], state: "loading" };
+  const spawned = spawnWorker(
+    config,
+    (message) => {
+      held.messages.push({ message, at: performance.now() });
+      if (message.type === "ready") held.state = "ready";
+      else if (message.type === "error" && message.phase !== "protocol") held.state = "failed";
+      onChange(held);
+    },
+    (event) => {
+      event.preventDefault?.();
+      held.errors.push({ message: event.message, preventDefault() {} });
+      held.state = "failed";
+      onChange(held);
+    },
+  );
+  return Object.assign(held, spawned);
+}
+
+/**
  * Start the page's Python worker before the page is parsed (early.js, in the page's head): the
  * page's own scripts run only after ~10k elements of text and formulas are parsed, a second or
- * more that the worker can spend loading. The worker and what it says until the runtime claims
- * it wait in `window.deepnotes.earlyWorker`.
+ * more that the worker can spend loading. It waits in `window.deepnotes.earlyWorker` until the
+ * runtime claims it.
  */
 export function startEarlyWorker(config) {
-  const early = { config, created: performance.now(), messages: [], errors: [] };
-  Object.assign(
-    early,
-    spawnWorker(
-      config,
-      (message) => early.messages.push({ message, at: performance.now() }),
-      (event) => {
-        event.preventDefault?.();
-        early.errors.push({ message: event.message, preventDefault() {} });
-      },
-    ),
-  );
+  const early = spawnHeldWorker(config);
   window.deepnotes = Object.assign(window.deepnotes || {}, { earlyWorker: early });
   return early;
 }
@@ -147,7 +161,7 @@ export class PythonRuntime {
    * report under 4 GB of memory (a second Pyodide holds ~150 MB).
    */
   get keepsSpare() {
-    if (this.canInterrupt || this.config?.spare === false) return false;
+    if (this.canInterrupt) return false;
     const nav = typeof navigator !== "undefined" ? navigator : {};
     if (nav.connection && nav.connection.saveData) return false;
     return !(typeof nav.deviceMemory === "number" && nav.deviceMemory < 4);
@@ -183,10 +197,10 @@ export class PythonRuntime {
     this.state = "loading";
     this.failure = null;
     this.timings.ready = null;
-    const spare = this.spare;
-    if (spare) return this.promoteSpare(spare, onMessage, onError);
-    const early = claimEarlyWorker(this.config);
-    if (early) return this.adoptEarlyWorker(early, onMessage, onError);
+    // A spare loaded in the background (after a Stop), else the worker early.js started.
+    const held = this.spare || claimEarlyWorker(this.config);
+    this.spare = null;
+    if (held) return this.adopt(held, onMessage, onError);
     this.timings.created = performance.now();
     this.timings.phases = {};
     this.interruptBuffer = null;
@@ -209,75 +223,34 @@ export class PythonRuntime {
    */
   prepareSpare() {
     if (this.spare || this.spareFailures >= 2 || !this.worker || !this.keepsSpare) return;
-    const spare = { worker: null, state: "loading", created: performance.now(), phases: {}, progress: null, versions: null };
-    const drop = () => {
-      if (this.spare !== spare) return;
-      this.spare = null;
-      this.spareFailures = (this.spareFailures || 0) + 1;
-      spare.worker.terminate();
-    };
     try {
-      spare.worker = spawnWorker(
-        this.config,
-        (message) => {
-          if (message.type === "progress") {
-            spare.phases[message.phase] = (performance.now() - spare.created) / 1000;
-            spare.progress = { phase: message.phase, fraction: message.fraction, text: message.text };
-          } else if (message.type === "ready") {
-            spare.state = "ready";
-            spare.versions = message.versions;
-            spare.readyAt = performance.now();
-          } else if (message.type === "error" && message.phase !== "protocol") {
-            drop();
-          }
-        },
-        (event) => {
-          event.preventDefault?.();
-          drop();
-        },
-      ).worker; // no shared buffers: a page that keeps a spare cannot share memory
+      this.spare = spawnHeldWorker(this.config, (spare) => {
+        if (spare.state !== "failed" || this.spare !== spare) return;
+        this.spare = null;
+        this.spareFailures += 1;
+        spare.worker.terminate();
+      });
     } catch {
-      return;
+      this.spareFailures += 1;
     }
-    this.spare = spare;
   }
 
   /**
-   * Make the worker early.js started while the page was being parsed the page's worker (from
-   * start()): what it said so far is handled now, in order, with the times it arrived.
+   * Make a worker started before it was needed (early.js's, or the spare) the page's worker,
+   * from start(): what it said so far is handled now, in order, with the times it arrived.
    */
-  adoptEarlyWorker(early, onMessage, onError) {
-    this.worker = early.worker;
-    this.interruptBuffer = early.interruptBuffer;
-    this.controlBuffer = early.controlBuffer;
-    this.timings.created = early.created;
+  adopt(held, onMessage, onError) {
+    this.worker = held.worker;
+    this.interruptBuffer = held.interruptBuffer;
+    this.controlBuffer = held.controlBuffer;
+    this.timings.created = held.created;
     this.timings.phases = {};
     this.worker.onmessage = (event) => onMessage(event.data || {});
     this.worker.onerror = onError;
     this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
     this.emit({ type: "state", state: this.state });
-    for (const { message, at } of early.messages) onMessage(message, at);
-    for (const event of early.errors) onError(event);
-    return true;
-  }
-
-  /** Make the spare Python the page's worker (from start()); it may still be loading. */
-  promoteSpare(spare, onMessage, onError) {
-    this.spare = null;
-    this.worker = spare.worker;
-    this.worker.onmessage = (event) => onMessage(event.data || {});
-    this.worker.onerror = onError;
-    this.interruptBuffer = null;
-    this.controlBuffer = null;
-    this.timings.created = spare.created;
-    this.timings.phases = { ...spare.phases };
-    if (spare.state === "ready") {
-      this.onMessage({ type: "ready", versions: spare.versions });
-      this.timings.ready = spare.readyAt;
-      return true;
-    }
-    this.setProgress(spare.progress || { phase: "runtime", fraction: 0, text: "Starting Python…" });
-    this.emit({ type: "state", state: this.state });
+    for (const { message, at } of held.messages) onMessage(message, at);
+    for (const event of held.errors) onError(event);
     return true;
   }
 
