@@ -14,7 +14,8 @@ http://127.0.0.1:8000 with:
 * ``Cache-Control: no-cache`` for HTML and anything unversioned (the browser
   revalidates, unchanged files answer 304); files under ``pyodide/<version>/``
   and ``wheels/<hash>/`` never change and are cached as immutable.
-* the site's ``404.html`` for missing paths; threads per request; ``--quiet``.
+* the site's ``404.html`` for missing paths; threads per request; no traceback when a
+  browser drops a connection mid-file (a closed tab); ``--quiet``.
 
 Tests start it in a thread with :func:`start_server`.
 """
@@ -88,6 +89,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
+class SiteServer(ThreadingHTTPServer):
+    """A threaded server that takes a reader leaving mid-download calmly."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A browser that closes a tab or a connection while a file is still being sent (the
+        ~31 MB of Pyodide, say) is normal: no traceback for that, anything else as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):  # reset, broken pipe, aborted
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(
     root: Path,
     host: str = "127.0.0.1",
@@ -95,7 +109,7 @@ def make_server(
     *,
     isolation: bool = True,
     quiet: bool = False,
-) -> ThreadingHTTPServer:
+) -> SiteServer:
     """Return a (not yet serving) threaded HTTP server for the directory ``root``."""
     root = Path(root)
     if not (root / "index.html").is_file():
@@ -103,9 +117,7 @@ def make_server(
     handler = type(
         "ConfiguredSiteHandler", (SiteHandler,), {"isolation": isolation, "quiet": quiet}
     )
-    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(root)))
-    server.daemon_threads = True
-    return server
+    return SiteServer((host, port), functools.partial(handler, directory=str(root)))
 
 
 @dataclass
@@ -113,7 +125,7 @@ class RunningServer:
     """A server running in a background thread; ``url`` ends with a slash."""
 
     url: str
-    server: ThreadingHTTPServer
+    server: SiteServer
     thread: threading.Thread
 
     def stop(self) -> None:

@@ -66,3 +66,26 @@ def test_no_isolation_flag_drops_the_headers(site):
 def test_refuses_a_directory_without_a_site(tmp_path):
     with pytest.raises(FileNotFoundError, match="build the site first"):
         serve.make_server(tmp_path)
+
+
+def test_a_reader_leaving_mid_download_leaves_no_traceback(site, capfd):
+    """Closing a tab while Pyodide downloads resets the connection: the server says nothing
+    (a traceback per closed tab would bury the log of `make serve`), and serves on."""
+    import socket
+    import struct
+
+    (site / "pyodide" / "0.27.7" / "big.wasm").write_bytes(b"\0" * 20_000_000)
+    running = serve.start_server(site, quiet=True)
+    try:
+        host, port = running.server.server_address[:2]
+        with socket.create_connection((host, port), timeout=10) as sock:
+            sock.sendall(b"GET /pyodide/0.27.7/big.wasm HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.recv(1024)  # the server is sending
+            # Close with a reset (SO_LINGER 0), as a browser dropping the request does.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        status, _, body = _get(running.url)  # still serving, after the send failed
+        assert (status, body) == (200, b"<h1>home</h1>")
+    finally:
+        running.stop()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "ConnectionResetError" not in err, err
