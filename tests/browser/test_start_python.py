@@ -121,7 +121,8 @@ def test_python_that_could_not_load_says_so_and_the_next_run_loads_it_again(
 ) -> None:
     """The worker started from the page's head fails while nobody is listening yet (the network
     drops Pyodide): the runner, taking it over, reports that failure on the demo, and a Run once
-    the network is back loads Python from scratch."""
+    the network is back loads Python from scratch (followed until Pyodide itself is up: the
+    rest of loading is what every other test of a run goes through)."""
     fresh.route("**/pyodide/**", lambda route: route.abort())
     page = fresh.new_page()
     page.goto(isolated_url + PAGE)
@@ -132,5 +133,31 @@ def test_python_that_could_not_load_says_so_and_the_next_run_loads_it_again(
     assert demo.status.startswith("Python could not be loaded: Could not load runtime"), demo.status
 
     fresh.unroute("**/pyodide/**")
-    state, _ = demo.run()
-    assert state == "done", demo.status
+    demo.button("Run").click()
+    page.wait_for_function(
+        "() => window.deepnotes.runtime.state === 'loading'"
+        " && 'numpy' in window.deepnotes.runtime.timings.phases",
+        timeout=120_000,
+    )
+    assert demo.root.get_attribute("data-state") == "loading"
+
+
+def test_a_head_script_that_arrives_after_the_runner_starts_no_second_python(
+    fresh: Any, isolated_url: str
+) -> None:
+    """early.js is async: if it arrives after the runner at the end of the page has run (and
+    started Python itself), it must not start a second worker."""
+    held: list[Any] = []
+    fresh.route("**/early.js*", lambda route: held.append(route))  # answered after the runner ran
+    page = fresh.new_page()
+    page.goto(isolated_url + PAGE, wait_until="commit")
+    page.wait_for_function("() => window.deepnotes?.runtime?.state === 'loading'")
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some((r) => r.name.includes('early.js'))"
+    )
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => window.deepnotes.earlyWorker") is None
+    pythons = [w.url for w in page.workers if "/assets/build/worker.js" in w.url]
+    assert len(pythons) == 1, [worker.url for worker in page.workers]

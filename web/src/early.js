@@ -5,6 +5,8 @@ import { startPolicy } from "./policy.js";
 import { readRuntimeConfig, startEarlyWorker } from "./runtime.js";
 
 function startEarly() {
+  // Too late: the runner (whose script ends the page) already ran and made its own decision.
+  if (window.deepnotes && window.deepnotes.runtime) return;
   if (startPolicy({ report: false }) !== "load") return;
   const config = readRuntimeConfig(document);
   if (!config || !config.worker) return;
