@@ -142,6 +142,57 @@ def test_output_is_capped_with_a_note():
     assert result["notes"] == ["Output truncated: only the first 1,000 characters are shown."]
 
 
+class SteppingClock:
+    """``time.monotonic`` stand-in that advances ``step`` seconds per reading."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def monotonic(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_printed_text_is_passed_on_while_the_code_runs(monkeypatch):
+    """Each write reads the clock once (so does each hand-over); at 0.1 s per reading and
+    0.25 s between hand-overs, every third write hands over what was written since the last."""
+    import deepnotes.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "time", SteppingClock(0.1))
+    monkeypatch.setattr(sandbox, "OUTPUT_EAGER_WRITES", 0)
+    calls: list[str] = []
+    source = (
+        "import sys\nfor i in range(7):\n    sys.stdout.write(f'{i} ')\nraise ValueError('late')"
+    )
+    result = run_code(source, on_output=calls.append)
+    assert calls == ["0 1 2 ", "3 4 5 "]  # handed over while running; the rest is in the result
+    assert result["stdout"] == "0 1 2 3 4 5 6 "
+    assert result["error"].endswith("ValueError: late")
+
+
+def test_the_first_writes_are_passed_on_at_once(monkeypatch):
+    """A program that prints a little and then hangs: its reader sees every print."""
+    import deepnotes.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "time", SteppingClock(0.0))  # time stands still
+    monkeypatch.setattr(sandbox, "OUTPUT_EAGER_WRITES", 3)
+    calls: list[str] = []
+    run_code("for i in range(5):\n    print(i, end='')", on_output=calls.append)
+    assert calls == ["0", "1", "2"]
+
+
+def test_passed_on_text_respects_the_output_cap(monkeypatch):
+    import deepnotes.sandbox as sandbox
+
+    monkeypatch.setattr(sandbox, "time", SteppingClock(1.0))  # every print hands over
+    calls: list[str] = []
+    result = run_code(
+        "for i in range(50):\n    print('x' * 9)", max_output_chars=25, on_output=calls.append
+    )
+    assert "".join(calls) == result["stdout"] == "x" * 9 + "\n" + "x" * 9 + "\n" + "xxxxx"
+    assert result["truncated"] is True
+
+
 def test_figures_are_capped_with_a_note():
     result = run_code(
         "import matplotlib.pyplot as plt\nfor _ in range(4):\n    plt.figure()", max_figures=1
@@ -172,6 +223,7 @@ def test_stdout_and_main_are_restored():
         ({"source": "", "name": ""}, TypeError, "name must be a non-empty str"),
         ({"source": "", "max_output_chars": 0}, ValueError, "max_output_chars must be >= 1"),
         ({"source": "", "max_figures": 2.0}, TypeError, "max_figures must be an int"),
+        ({"source": "", "on_output": "print"}, TypeError, "on_output must be callable or None"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, exc, match):

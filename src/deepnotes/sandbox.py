@@ -44,13 +44,22 @@ import linecache
 import os
 import re
 import sys
+import time
 import traceback
 import types
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["DPI", "PNG_COMPRESS_LEVEL", "alt_texts", "figure_png", "run_code"]
+__all__ = [
+    "DPI",
+    "OUTPUT_EAGER_WRITES",
+    "OUTPUT_INTERVAL_S",
+    "PNG_COMPRESS_LEVEL",
+    "alt_texts",
+    "figure_png",
+    "run_code",
+]
 
 _ALT_LINE = re.compile(r"^\s*#\s*@alt:\s*(.*?)\s*$")
 _PYPLOT = "matplotlib.pyplot"
@@ -72,14 +81,31 @@ def alt_texts(source: str) -> list[str]:
     return texts
 
 
-class _CappedText(io.TextIOBase):
-    """A text stream keeping at most ``limit`` characters (shared by stdout and stderr)."""
+OUTPUT_EAGER_WRITES = 200
+"""``run_code(on_output=...)`` hears of each of the first this many writes at once (the few
+prints of a program that then hangs are what its reader needs to see) ..."""
 
-    def __init__(self, limit: int) -> None:
+OUTPUT_INTERVAL_S = 0.25
+"""... and of later ones at most this often (seconds), so a flood of prints costs few calls."""
+
+
+class _CappedText(io.TextIOBase):
+    """A text stream keeping at most ``limit`` characters (shared by stdout and stderr).
+
+    With ``on_output``, the text kept since the last call is passed on while the code runs:
+    at each of the first ``OUTPUT_EAGER_WRITES`` writes, later at a write once
+    ``OUTPUT_INTERVAL_S`` has passed since the last call.
+    """
+
+    def __init__(self, limit: int, on_output: Callable[[str], object] | None = None) -> None:
         self.limit = limit
         self.parts: list[str] = []
         self.size = 0
         self.truncated = False
+        self.on_output = on_output
+        self.passed_on = 0  # parts already given to on_output
+        self.passed_at = time.monotonic()
+        self.writes = 0
 
     def writable(self) -> bool:
         return True
@@ -94,7 +120,21 @@ class _CappedText(io.TextIOBase):
         if text:
             self.parts.append(text)
             self.size += len(text)
+            self.writes += 1
+            if self.on_output is not None and (
+                self.writes <= OUTPUT_EAGER_WRITES
+                or time.monotonic() - self.passed_at >= OUTPUT_INTERVAL_S
+            ):
+                self.pass_on()
         return len(text)
+
+    def pass_on(self) -> None:
+        """Give ``on_output`` the text kept since its last call."""
+        new = "".join(self.parts[self.passed_on :])
+        self.passed_on = len(self.parts)
+        self.passed_at = time.monotonic()
+        if new:
+            self.on_output(new)
 
     def getvalue(self) -> str:
         return "".join(self.parts)
@@ -542,6 +582,7 @@ def run_code(
     max_output_chars: int = 200_000,
     max_figures: int = 20,
     main_module: types.ModuleType | None = None,
+    on_output: Callable[[str], object] | None = None,
 ) -> dict[str, Any]:
     """Run ``source`` as a fresh ``__main__`` script; return its output and figures.
 
@@ -559,6 +600,13 @@ def run_code(
     main_module : module, optional
         Run in this module's namespace instead of a fresh ``__main__``: the code
         cells of one notebook share one, so a cell sees what earlier cells defined.
+    on_output : callable, optional
+        Called while the code runs with the printed text kept since its last call: at
+        each of the first ``OUTPUT_EAGER_WRITES`` writes, then at most every
+        ``OUTPUT_INTERVAL_S`` seconds (when something is printed). The page keeps what a
+        run printed even if the run never returns (Stop without cross-origin isolation
+        ends the whole worker). The result's ``stdout`` still
+        holds all of it. An exception it raises ends the run like one of the code's.
 
     Returns
     -------
@@ -605,12 +653,14 @@ def run_code(
 
     filename = f"<{name}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    output = _CappedText(max_output_chars)
     run = _Run(source, max_figures)
     notes: list[str] = []
     error: str | None = None
     if main_module is not None and not isinstance(main_module, types.ModuleType):
         raise TypeError(f"main_module must be a module; got {type(main_module).__name__}")
+    if on_output is not None and not callable(on_output):
+        raise TypeError(f"on_output must be callable or None; got {type(on_output).__name__}")
+    output = _CappedText(max_output_chars, on_output)
     main = main_module if main_module is not None else types.ModuleType("__main__")
     main.__dict__["__builtins__"] = builtins
     saved = sys.stdout, sys.stderr, sys.modules.get("__main__"), list(sys.argv), os._exit

@@ -249,13 +249,17 @@ def test_stop_without_isolation_restarts_python(
     assert state == "done", demo.status
     assert "after the reset" in demo.output.inner_text()
 
-    # The page is idle: a new spare loads. A Stop now swaps it in without any loading.
+    # The page is idle: a new spare loads. A Stop now swaps it in without any loading, and
+    # what the run printed before it hung is still shown, though its worker is gone.
     page.wait_for_function(
         "() => window.deepnotes.runtime.spare?.state === 'ready'", timeout=COLD_TIMEOUT_MS
     )
-    stop_runaway_loop(demo)
+    stop_runaway_loop(demo, "for i in range(3):\n    print('step', i)\nwhile True:\n    pass\n")
     assert demo.runtime_state() == "ready"
     assert demo.status == "Stopped. The Python session was reset.", demo.status
+    printed = demo.output.locator(".dn-demo__stdout").inner_text()
+    assert printed.strip() == "step 0\nstep 1\nstep 2", printed
+    assert "session was reset" in demo.output.inner_text()
     demo.set_code("import sys\nprint(hasattr(sys, 'dn_marker'))")
     assert demo.run()[0] == "done", demo.status
     assert demo.output.locator(".dn-demo__stdout").inner_text().strip() == "False"
@@ -263,9 +267,10 @@ def test_stop_without_isolation_restarts_python(
     page.close()
 
 
-def stop_runaway_loop(demo: LiveDemo) -> float:
-    """Run an endless loop, press Stop after a moment; milliseconds until the demo says so."""
-    demo.set_code("while True:\n    pass\n")
+def stop_runaway_loop(demo: LiveDemo, code: str = "while True:\n    pass\n") -> float:
+    """Run ``code`` (an endless loop), press Stop after a moment; milliseconds until the demo
+    says so."""
+    demo.set_code(code)
     demo.button("Run").click()
     demo.wait_until_running()
     time.sleep(0.3)

@@ -290,9 +290,9 @@ export class PythonRuntime {
         else console.warn("deepnotes worker:", message.message);
         return;
       case "stream":
-        if (this.current && this.current.id === message.id && this.current.onStream) {
-          this.current.onStream(message);
-        }
+        if (!this.current || this.current.id !== message.id) return;
+        if (message.kind === "printed") this.current.printed += message.data;
+        if (this.current.onStream) this.current.onStream(message);
         return;
       case "result": {
         const run = this.current;
@@ -320,7 +320,7 @@ export class PythonRuntime {
     const id = this.nextId++;
     let resolve;
     const promise = new Promise((r) => (resolve = r));
-    const run = { id, code, name, options, owner, onStream, resolve, queuedAt: performance.now() };
+    const run = { id, code, name, options, owner, onStream, resolve, queuedAt: performance.now(), printed: "" };
     if (this.state === "failed") {
       // Try again from scratch: the failure may have been transient (e.g. offline for a moment).
       this.worker?.terminate();
@@ -355,7 +355,10 @@ export class PythonRuntime {
     // the run is sent, not by the worker when it begins, so a Stop of this run in between lands.
     if (this.interruptBuffer) Atomics.store(this.interruptBuffer, 0, 0);
     this.emit({ type: "run-start", id: run.id, owner: run.owner });
-    this.worker.postMessage({ type: "run", id: run.id, code: run.code, name: run.name, options: run.options });
+    // Where Stop has to end the worker, what the run prints is sent while it runs, so that
+    // restart() can still show it; elsewhere the result brings it (a Stop raises in Python).
+    const options = this.canInterrupt ? run.options : { ...run.options, stream_output: true };
+    this.worker.postMessage({ type: "run", id: run.id, code: run.code, name: run.name, options });
   }
 
   /**
@@ -414,6 +417,7 @@ export class PythonRuntime {
     if (run) {
       run.resolve({
         ...emptyResult(),
+        stdout: run.printed, // what it printed until the last hand-over (stream_output)
         error: run.stopRequested ? null : reason,
         stopped: Boolean(run.stopRequested),
         reset: true,

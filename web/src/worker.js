@@ -9,6 +9,8 @@
 //     {type: "control-buffer", buffer}                Int32Array on a SharedArrayBuffer: live
 //                                                     training Pause / Step / Stop (CONTROL)
 //     {type: "run", id, code, name, options}          run `code` with deepnotes.sandbox.run_code
+//                                                     (options.stream_output: also post what it
+//                                                     prints while it runs, kind "printed")
 //     {type: "run-waiting"}                           a run is queued while loading (skip warm-ups)
 //   worker -> page
 //     {type: "progress", phase, fraction, text}       loading phases: runtime, numpy, matplotlib, engine
@@ -68,6 +70,10 @@ def _deepnotes_run(source, name, options_json):
     from deepnotes.sandbox import run_code
 
     options = json.loads(options_json)
+    if options.pop("stream_output", False):
+        from _deepnotes_bridge import post
+
+        options["on_output"] = lambda text: post("printed", json.dumps(text))
     return json.dumps(run_code(source, name=name, **options))
 `;
 
