@@ -47,7 +47,6 @@ import logging
 import os
 import shutil
 import sys
-import tomllib
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -174,14 +173,13 @@ def on_pre_build(config: Any) -> None:
     except pyodide.DistError as exc:
         raise PluginError(f"Pyodide could not be prepared: {exc}") from exc
     try:
-        wheel = engine.build_engine_wheel()
+        wheel = engine.build_engine_wheel(pyodide_dist=dist)
     except engine.WheelError as exc:
         raise PluginError(str(exc)) from exc
     key = wheel.parent.name
     fontlist_file, fontlist = _font_cache(dist)
-    project = tomllib.loads((HOOK_REPO / "pyproject.toml").read_text())["project"]
     extra: dict[str, Any] = {
-        "version": project["version"],
+        "version": wheel.name.split("-")[1],  # deepnotes-<version>-py3-none-any.whl
         "pyodide_version": options["version"],
         "pyodide_source": options["source"],
     }

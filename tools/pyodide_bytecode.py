@@ -63,11 +63,18 @@ def _record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
-def compile_archive(path: Path | str, module_prefix: str) -> dict[str, int]:
+def compile_archive(
+    path: Path | str, module_prefix: str, keep_sources: bool = False
+) -> dict[str, int]:
     """Rewrite the zip at ``path`` with each ``.py`` replaced by its ``.pyc``; returns counts.
 
     ``module_prefix`` is where the archive's top level lands at run time (for a wheel
     ``/lib/python3.12/site-packages/``): ``prefix + name`` becomes each module's filename.
+    ``keep_sources``: keep each ``.py`` and add its ``.pyc`` where the import system looks
+    for a cached one (``pkg/__pycache__/mod.cpython-312.pyc``, this interpreter's cache
+    tag); the pyc is used without checking the source (unchecked hash), and tracebacks,
+    ``inspect.getsource`` and the reader's ``help()`` still find the source. For the
+    engine's own wheel, whose readers may look at its code.
     Entries keep their order, timestamps and compression; a ``*.dist-info/RECORD`` is
     rewritten for the new file list (``name,sha256=<urlsafe b64>,size``). An archive that
     holds no ``.py`` is left untouched. The rewrite goes to ``path + ".tmp"`` first and then
@@ -95,7 +102,11 @@ def compile_archive(path: Path | str, module_prefix: str) -> dict[str, int]:
                     kept += 1
                 else:
                     compiled += 1
-                    info = _renamed(info, info.filename + "c")
+                    if keep_sources:
+                        entries.append((info, archive.read(info)))
+                        info = _renamed(info, importlib.util.cache_from_source(info.filename))
+                    else:
+                        info = _renamed(info, info.filename + "c")
             entries.append((info, data))
     records = [info.filename for info, _ in entries if info.filename.endswith(".dist-info/RECORD")]
     if records:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib
+import inspect
 import sys
 import traceback
 import zipfile
@@ -66,6 +67,37 @@ def test_sources_become_sourceless_modules_that_import_and_run(tmp_path, monkeyp
     frames = traceback.extract_tb(info.value.__traceback__)
     assert frames[-1].filename == "/lib/site-packages/pkg/core.py"
     assert frames[-1].lineno == 7
+
+
+def test_keep_sources_adds_cached_bytecode_that_imports_without_a_check(tmp_path, monkeypatch):
+    """The engine's wheel: sources stay (tracebacks, inspect), and the import system takes the
+    ``__pycache__`` bytecode without comparing it with them (so it never compiles again)."""
+    wheel = _wheel(tmp_path / "pkg-1.0-py3-none-any.whl")
+    assert bc.compile_archive(wheel, "/lib/site-packages/", keep_sources=True) == {
+        "compiled": 2,
+        "kept_source": 1,
+    }
+    tag = sys.implementation.cache_tag
+    with zipfile.ZipFile(wheel) as zf:
+        assert zf.namelist()[:4] == [
+            "pkg/__init__.py",
+            f"pkg/__pycache__/__init__.{tag}.pyc",
+            "pkg/core.py",
+            f"pkg/__pycache__/core.{tag}.pyc",
+        ]
+        record = zf.read("pkg-1.0.dist-info/RECORD").decode()
+        zf.extractall(tmp_path / "site")  # what installing the wheel does
+    assert f"pkg/__pycache__/core.{tag}.pyc,sha256=" in record
+    core = tmp_path / "site" / "pkg" / "core.py"
+    core.write_text(core.read_text() + "EDITED = True\n")  # the bytecode does not know this
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.delitem(sys.modules, "pkg", raising=False)
+    monkeypatch.delitem(sys.modules, "pkg.core", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    pkg = importlib.import_module("pkg")
+    assert pkg.twice(21) == 42
+    assert not hasattr(pkg.core, "EDITED")  # loaded from the bytecode, unchecked
+    assert "return 2 * x" in inspect.getsource(pkg.core.twice)
 
 
 def test_record_lists_the_new_files_with_their_hashes(tmp_path):

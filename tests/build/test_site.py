@@ -120,3 +120,28 @@ def test_no_page_requests_a_third_party_origin(pages: dict[Path, _Links]) -> Non
             if host and re.search(r"(cdn|fonts|googleapis|unpkg|jsdelivr)", host):
                 offenders.add(f"{page.relative_to(SITE)}: {link}")
     assert not offenders, sorted(offenders)[:20]
+
+
+def test_the_engine_wheel_carries_bytecode_for_pyodides_python() -> None:
+    """Pyodide never writes bytecode: without it in the wheel every start of Python in a page
+    compiles the engine again. Each module keeps its source and has a pyc for CPython 3.12
+    (Pyodide 0.27.7's Python; magic number 3531) that the import system uses unchecked."""
+    import zipfile
+
+    html = (SITE / "index.html").read_text(encoding="utf-8")
+    meta = json.loads(
+        re.search(r'<meta name="deepnotes-runtime" content="([^"]+)"', html)
+        .group(1)
+        .replace("&quot;", '"')
+    )
+    with zipfile.ZipFile(SITE / meta["wheel"]) as wheel:
+        names = set(wheel.namelist())
+        sources = sorted(n for n in names if n.startswith("deepnotes/") and n.endswith(".py"))
+        assert len(sources) > 20, sources
+        for source in sources:
+            folder, _, stem = source.rpartition("/")
+            pyc = f"{folder}/__pycache__/{stem[:-3]}.cpython-312.pyc"
+            assert pyc in names, f"{source} has no {pyc}"
+            header = wheel.read(pyc)[:8]
+            assert header[:4] == (3531).to_bytes(2, "little") + b"\r\n", (pyc, header)
+            assert int.from_bytes(header[4:8], "little") == 0b01, f"{pyc} is not unchecked"

@@ -138,7 +138,7 @@ class PyodideRun:
         if node is None:
             raise RunError("node is not installed (`make web` needs it too)")
         dist = _tool("pyodide_dist").ensure_dist()
-        wheel = _tool("engine_wheel").build_engine_wheel()
+        wheel = _tool("engine_wheel").build_engine_wheel(pyodide_dist=dist)
         self.claims = tempfile.mkdtemp(prefix="deepnotes-pyodide-claims-")
         base = [node, str(REPO / "tests" / "pyodide" / "run.mjs"), "--repo", str(REPO)]
         base += ["--index", str(dist), "--wheel", str(wheel), "--claim-dir", self.claims]

@@ -342,7 +342,8 @@ def per_demo() -> dict[str, dict[str, float]]:
     if node is None:
         raise FileNotFoundError("node is not installed")
     dist = _tool("pyodide_dist", ROOT / "tools" / "pyodide_dist.py").ensure_dist()
-    wheel = _tool("engine_wheel", ROOT / "tools" / "engine_wheel.py").build_engine_wheel()
+    engine = _tool("engine_wheel", ROOT / "tools" / "engine_wheel.py")
+    wheel = engine.build_engine_wheel(pyodide_dist=dist)
     cmd = [node, str(ROOT / "tests/pyodide/run.mjs"), "--repo", str(ROOT)]
     cmd += ["--index", str(dist), "--wheel", str(wheel), "--skip-tests"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, check=False)
