@@ -7,7 +7,8 @@ On each build:
    for a ``py3-none-any`` wheel and fails offline), cached by a hash of ``src/``
    and ``pyproject.toml``. It is copied to
    ``site/wheels/<hash>/deepnotes-<version>-py3-none-any.whl``: the hash in the
-   path means a browser never runs a stale engine.
+   path means a browser never runs a stale engine. The site's wheel also carries the
+   engine's bytecode for this Pyodide's Python (``build_engine_wheel(pyodide_dist=...)``).
 2. **Pyodide** - with ``extra.deepnotes.pyodide_source: self`` (the default) the
    verified copy in ``.cache/pyodide/<version>/`` (assembled by
    ``tools/pyodide_dist.py`` if missing) is put in ``site/pyodide/<version>-<key>/``, the key
