@@ -605,8 +605,8 @@ def run_code(
         each of the first ``OUTPUT_EAGER_WRITES`` writes, then at most every
         ``OUTPUT_INTERVAL_S`` seconds (when something is printed). The page keeps what a
         run printed even if the run never returns (Stop without cross-origin isolation
-        ends the whole worker). The result's ``stdout`` still
-        holds all of it. An exception it raises ends the run like one of the code's.
+        ends the whole worker). The result's ``stdout`` still holds all of it. An
+        exception it raises ends the run like one of the code's.
 
     Returns
     -------

@@ -304,7 +304,7 @@ export class DemoBlock {
       this.say("Stopping…");
     } else if (how === "restarted") {
       // With a spare Python already loaded (runtime.prepareSpare), the reset took no time.
-      const reloading = this.runtime.state === "ready" ? "" : "; reloading Python…";
+      const reloading = this.runtime.state === "ready" ? "." : "; reloading Python…";
       this.say(`Stopped. The Python session was reset${reloading}`);
     }
   }
