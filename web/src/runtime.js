@@ -167,14 +167,6 @@ export class PythonRuntime {
     return !(typeof nav.deviceMemory === "number" && nav.deviceMemory < 4);
   }
 
-  /** A new worker told to load everything; `onMessage` and `onError` get its events. */
-  createWorker(onMessage, onError) {
-    const { worker, interruptBuffer, controlBuffer } = spawnWorker(this.config, onMessage, onError);
-    this.interruptBuffer = interruptBuffer;
-    this.controlBuffer = controlBuffer;
-    return worker;
-  }
-
   /** Start the worker and load everything (idempotent). Returns false without a config. */
   start() {
     if (this.worker) return true;
@@ -197,23 +189,18 @@ export class PythonRuntime {
     this.state = "loading";
     this.failure = null;
     this.timings.ready = null;
-    // A spare loaded in the background (after a Stop), else the worker early.js started.
-    const held = this.spare || claimEarlyWorker(this.config);
+    // A spare loaded in the background (after a Stop), the worker early.js started, or a new one.
+    let held = this.spare || claimEarlyWorker(this.config);
     this.spare = null;
-    if (held) return this.adopt(held, onMessage, onError);
-    this.timings.created = performance.now();
-    this.timings.phases = {};
-    this.interruptBuffer = null;
-    this.controlBuffer = null;
-    try {
-      this.worker = this.createWorker(onMessage, onError);
-    } catch (err) {
-      this.fail(`The Python worker could not start: ${err.message || err}`);
-      return false;
+    if (!held) {
+      try {
+        held = spawnHeldWorker(this.config);
+      } catch (err) {
+        this.fail(`The Python worker could not start: ${err.message || err}`);
+        return false;
+      }
     }
-    this.setProgress({ phase: "runtime", fraction: 0, text: "Starting Python…" });
-    this.emit({ type: "state", state: this.state });
-    return true;
+    return this.adopt(held, onMessage, onError);
   }
 
   /**
@@ -236,8 +223,8 @@ export class PythonRuntime {
   }
 
   /**
-   * Make a worker started before it was needed (early.js's, or the spare) the page's worker,
-   * from start(): what it said so far is handled now, in order, with the times it arrived.
+   * Make a held worker (a new one, early.js's, or the spare) the page's worker, from start():
+   * what it said so far is handled now, in order, with the times it arrived.
    */
   adopt(held, onMessage, onError) {
     this.worker = held.worker;
