@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             + "):\n\n"
             + report.engine_targets(rows)
         )
+        if rows[0]["threads"] > 1:
+            one = engine.run(threads=1, repeats=args.repeats, shapes=(engine.LARGE_NET,))
+            sections.append(report.engine_one_thread(rows, one))
     if "browser" in wanted:
         try:
             from tools.bench import browser

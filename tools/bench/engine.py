@@ -163,7 +163,12 @@ def torch_available() -> bool:
     return True
 
 
-def run(threads: int | None = None, repeats: int = 21, cpu_time: bool = False) -> list[dict]:
+def run(
+    threads: int | None = None,
+    repeats: int = 21,
+    cpu_time: bool = False,
+    shapes: tuple[NetShape, ...] = (DEMO_NET, LARGE_NET),
+) -> list[dict]:
     """Every shape x dtype: the engine against each peer and against pure matmuls.
 
     ``cpu_time``: time with the process's CPU clock, on one thread (steady on a busy machine).
@@ -176,7 +181,7 @@ def run(threads: int | None = None, repeats: int = 21, cpu_time: bool = False) -
 
         torch.set_num_threads(threads)
     with threadpool_limits(limits=threads):
-        for shape in (DEMO_NET, LARGE_NET):
+        for shape in shapes:
             for dtype in (np.float32, np.float64):
                 rng = np.random.default_rng(0)
                 sides = {

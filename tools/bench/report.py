@@ -35,6 +35,36 @@ def engine_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def engine_one_thread(rows: list[dict], one: list[dict]) -> str:
+    """The large net again on one thread: how much of *vs matmul only* is the thread count.
+
+    BLAS splits each matrix product over every thread it is given; NumPy's elementwise
+    passes (Adam's update, ReLU, the bias adds) run on one core whatever the count. The
+    same step against the same products on one thread shows the engine's own overhead.
+    """
+    lines = [
+        "### The large net on one thread",
+        "",
+        "BLAS splits each matrix product over the threads it is given; NumPy's elementwise "
+        "passes (Adam's update over the 270k parameters, ReLU, the bias adds) run on one core "
+        "whatever the count. So the same step on one thread, against the same products on one "
+        "thread, shows the engine's own overhead apart from how well BLAS uses a second core:",
+        "",
+        "| Net | dtype | threads | deepnotes step | matmul only | vs matmul only "
+        "| vs scikit-learn |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in one:
+        many = _row(rows, row["net"].split()[0], row["dtype"])
+        for r in (many, row) if many else (row,):
+            lines.append(
+                f"| {r['net']} | {r['dtype']} | {r['threads']} | {r['deepnotes'].ms()} | "
+                f"{r['matmul only'].ms()} | {ratio(r['deepnotes'], r['matmul only'])} | "
+                f"{ratio(r['deepnotes'], r['scikit-learn'])} |"
+            )
+    return "\n".join(lines)
+
+
 def machine() -> str:
     import threadpoolctl
 
