@@ -65,9 +65,11 @@ def main(argv: list[str] | None = None) -> int:
             + "):\n\n"
             + report.engine_targets(rows)
         )
+        one = []
         if rows[0]["threads"] > 1:
             one = engine.run(threads=1, repeats=args.repeats, shapes=(engine.LARGE_NET,))
             sections.append(report.engine_one_thread(rows, one))
+        sections.append(report.engine_why(rows, one))
     if "browser" in wanted:
         try:
             from tools.bench import browser

@@ -82,6 +82,22 @@ def engine_step(shape: NetShape, dtype: type, rng: np.random.Generator) -> Calla
     return step
 
 
+def adam_only(shape: NetShape, dtype: type, rng: np.random.Generator) -> Callable[[], None]:
+    """Only the step's Adam update (parameters and gradients of the net's shapes)."""
+    params, grads = {}, {}
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(shape.widths)):
+        params[f"{i}.W"] = rng.standard_normal((n_out, n_in)).astype(dtype)
+        params[f"{i}.b"] = np.zeros(n_out, dtype=dtype)
+        grads[f"{i}.W"] = rng.standard_normal((n_out, n_in)).astype(dtype) * 1e-3
+        grads[f"{i}.b"] = rng.standard_normal(n_out).astype(dtype) * 1e-3
+    optimizer = Adam(lr=1e-3)
+
+    def step() -> None:
+        optimizer.step(params, grads)
+
+    return step
+
+
 def matmul_only(shape: NetShape, dtype: type, rng: np.random.Generator) -> Callable[[], None]:
     """Only the matrix products a step needs: the limit pure BLAS sets."""
     widths = shape.widths
@@ -187,6 +203,7 @@ def run(
                 sides = {
                     "deepnotes": engine_step(shape, dtype, rng),
                     "matmul only": matmul_only(shape, dtype, rng),
+                    "Adam only": adam_only(shape, dtype, rng),
                     "scikit-learn": sklearn_step(shape, dtype, rng),
                 }
                 if torch_available():
