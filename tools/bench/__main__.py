@@ -86,11 +86,49 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(build.section())
 
     text = "\n\n".join(s.strip() for s in sections) + "\n"
+    if wanted != ALL and PAGE.is_file():  # --only: the page's other sections are kept
+        stamp = f"_This section measured {report.machine()}._"
+        text = merge_sections(PAGE.read_text(encoding="utf-8"), text, stamp)
     print(text)
     if not args.no_write:
         PAGE.write_text(text, encoding="utf-8")
         print(f"wrote {PAGE.relative_to(ROOT)}")
     return 0
+
+
+ALL = {"engine", "browser", "build"}
+
+
+def _blocks(text: str) -> list[str]:
+    """``text`` cut before each ``## `` heading (the first block is what comes before any)."""
+    blocks, current = [], []
+    for line in text.splitlines():
+        if line.startswith("## ") and current:
+            blocks.append("\n".join(current).strip())
+            current = []
+        current.append(line)
+    blocks.append("\n".join(current).strip())
+    return blocks
+
+
+def _stamped(block: str, stamp: str) -> str:
+    heading, _, body = block.partition("\n")
+    return f"{heading}\n\n{stamp}\n\n{body.strip()}"
+
+
+def merge_sections(page: str, measured: str, stamp: str) -> str:
+    """``page`` with each ``## `` section that ``measured`` holds replaced by the new one.
+
+    The new sections carry ``stamp`` under their heading (the page's machine line dates the
+    rest); sections the page does not have yet are added at its end.
+    """
+    new = {b.partition("\n")[0]: b for b in _blocks(measured) if b.startswith("## ")}
+    out = []
+    for block in _blocks(page):
+        heading = block.partition("\n")[0]
+        out.append(_stamped(new.pop(heading), stamp) if heading in new else block)
+    out += [_stamped(block, stamp) for block in new.values()]
+    return "\n\n".join(block.strip() for block in out) + "\n"
 
 
 if __name__ == "__main__":
