@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tools.bench import report
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
     text = "\n\n".join(s.strip() for s in sections) + "\n"
     if wanted != ALL and PAGE.is_file():  # --only: the page's other sections are kept
-        stamp = f"_This section measured {report.machine()}._"
+        stamp = f"_This section measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`--only`)._"
         text = merge_sections(PAGE.read_text(encoding="utf-8"), text, stamp)
     print(text)
     if not args.no_write:
