@@ -108,4 +108,4 @@ screenshots: build chromium
 	$(PY) -m tools.screenshots
 
 clean:
-	rm -rf site .cache/demos build dist
+	rm -rf site .cache/demos .cache/rendered-notebooks-* build dist

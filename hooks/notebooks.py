@@ -175,7 +175,17 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def _render_cache_dir() -> Path:
+    """Where mkdocs-jupyter caches rendered notebooks: its key is the notebook and its options,
+    not the converter, so the folder names the versions that render (a new one starts empty)."""
+    versions = "-".join(f"{name}{version(name)}" for name in ("mkdocs-jupyter", "nbconvert"))
+    return ROOT / ".cache" / f"rendered-notebooks-{versions}"
+
+
 def on_config(config, **kwargs):
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None and jupyter.config.get("cache"):
+        jupyter.config["cache_dir"] = str(_render_cache_dir())
     docs_dir = Path(config["docs_dir"])
     out_dir = docs_dir / "notebooks"
     demos = sorted(d for d in DEMOS.glob("*.py") if not d.name.startswith("_"))

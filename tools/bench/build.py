@@ -1,10 +1,12 @@
 """``mkdocs build`` cold and incremental, and the time of the fast test suite.
 
-Cold: the demo and notebook caches (``.cache/demos``, ``.cache/notebooks``) are moved aside
-into a temporary directory, so every demo is pre-rendered again; they are put back afterwards
-(whatever happens), so the user's cache is never lost. Incremental: the same build again with
-the caches the cold build just filled. Both build into a temporary directory, not ``site/``.
-Run it on a quiet machine: while the caches are aside, any other build re-renders every demo.
+Cold: the demo and notebook caches (``.cache/demos``, ``.cache/notebooks`` and the rendered
+notebook pages, ``.cache/rendered-notebooks-*``) are moved aside into a temporary directory,
+so every demo is pre-rendered and every notebook executed and rendered again; they are put
+back afterwards (whatever happens), so the user's cache is never lost. Incremental: the same
+build again with the caches the cold build just filled. Both build into a temporary directory,
+not ``site/``. Run it on a quiet machine: while the caches are aside, any other build
+re-renders every demo.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHES = (ROOT / ".cache" / "demos", ROOT / ".cache" / "notebooks")
+CACHES = ("demos", "notebooks", "rendered-notebooks-*")  # under .cache/
 TEST_MARKERS = "not browser and not pyodide"
 
 
@@ -29,7 +31,7 @@ def caches_moved_aside(tmp: Path) -> Iterator[None]:
     """Move ``CACHES`` into ``tmp`` for the duration; restore them even on error."""
     moved = []
     try:
-        for cache in CACHES:
+        for cache in (found for pattern in CACHES for found in (ROOT / ".cache").glob(pattern)):
             if cache.exists():
                 target = tmp / cache.name
                 shutil.move(cache, target)
@@ -87,7 +89,7 @@ def report(results: dict[str, float]) -> str:
     lines = [
         "## Build\n",
         "`mkdocs build --strict` into a temporary directory: *cold* with the demo and notebook "
-        "caches moved aside (every demo pre-rendered and every notebook executed again), "
+        "caches moved aside (every demo pre-rendered, every notebook executed and rendered again), "
         "*incremental* the same build right after, with those caches filled. Absolute seconds "
         "depend on the machine's load; the ratio less so.\n",
         "| Build | seconds | ratio |",
