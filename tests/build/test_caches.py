@@ -7,32 +7,23 @@ the meta's wheel; older stored data): tests/browser/test_load_and_caches.py.
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import os
 import re
 import shutil
-import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
+import repo_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("DEEPNOTES_SITE", ROOT / "site"))
 META = re.compile(r'<meta name="deepnotes-runtime" content="([^"]*)">')
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-engine_wheel = _load("engine_wheel", ROOT / "tools" / "engine_wheel.py")
-runtime_assets = _load("_dn_runtime_assets_caches", ROOT / "hooks" / "runtime_assets.py")
+engine_wheel = repo_files.load("tools/engine_wheel.py", "engine_wheel")
+runtime_assets = repo_files.load("hooks/runtime_assets.py", "_dn_runtime_assets_caches")
 
 
 def test_a_changed_engine_gets_a_new_wheel_url(tmp_path: Path) -> None:
@@ -90,7 +81,7 @@ def test_every_page_names_the_same_existing_wheel_and_worker() -> None:
 
 def test_html_is_revalidated_and_versioned_files_are_immutable() -> None:
     pages = _pages()
-    serve = _load("_dn_serve_caches", ROOT / "tools" / "serve.py")
+    serve = repo_files.load("tools/serve.py", "_dn_serve_caches")
     assert pages
     home = (SITE / "index.html").read_text(encoding="utf-8")
     data = json.loads(html.unescape(META.search(home).group(1)))

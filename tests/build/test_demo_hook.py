@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 import re
 import subprocess
@@ -12,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import repo_files
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -151,9 +151,7 @@ def test_demos_do_not_leak_state_into_each_other(tmp_path):
 
 
 def test_cache_pruning_keeps_recent_results(tmp_path):
-    spec = importlib.util.spec_from_file_location("demos_hook", REPO / "hooks" / "demos.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
+    hook = repo_files.load("hooks/demos.py", "demos_hook")
     old, new = tmp_path / "old.json", tmp_path / "new.json"
     old.write_text("{}")
     new.write_text("{}")

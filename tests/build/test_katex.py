@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -13,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import repo_files
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = REPO / "site"
@@ -29,11 +29,7 @@ WRAPPER = re.compile(r'<(span|div) class="arithmatex">(.{0,40})', re.S)
 
 def _hook(name: str = "katex"):
     """A hook module of hooks/ (katex by default), loaded from its file."""
-    spec = importlib.util.spec_from_file_location(f"_{name}_hook", REPO / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return repo_files.load(f"hooks/{name}.py", f"_{name}_hook")
 
 
 def _site_pages() -> list[Path]:

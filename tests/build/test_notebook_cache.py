@@ -4,13 +4,12 @@ that notebook's page, in a folder named after the versions that rendered it."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+import repo_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
@@ -18,13 +17,7 @@ NOTEBOOKS = ROOT / "docs" / "notebooks"
 
 
 def _hook():
-    spec = importlib.util.spec_from_file_location(
-        "_dn_notebooks_hook", ROOT / "hooks" / "notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return repo_files.load("hooks/notebooks.py", "_dn_notebooks_hook")
 
 
 def test_the_cache_folder_names_the_renderers_versions() -> None:

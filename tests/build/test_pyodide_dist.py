@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
+import repo_files
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("pyodide_dist", REPO / "tools/pyodide_dist.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("pyodide_dist", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-pd = _load_tool()
+pd = repo_files.load("tools/pyodide_dist.py", "pyodide_dist")
 PREFIX = pd.CARRIER[pd.PYODIDE_VERSION][2]
 
 

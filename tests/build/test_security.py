@@ -8,14 +8,13 @@ tests/browser/test_security_browser.py.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 import re
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import repo_files
 
 from deepnotes.quiz.bank import load_bank
 from deepnotes.quiz.render import render_question
@@ -27,15 +26,7 @@ INLINE_HANDLER = re.compile(r"<[a-zA-Z][^>]*?\son[a-z]+\s*=", re.S)
 JS_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", re.I)
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("_dn_security", ROOT / "hooks" / "security.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["_dn_security"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-security = _hook()
+security = repo_files.load("hooks/security.py", "_dn_security")
 
 
 def built_pages() -> list[Path]:

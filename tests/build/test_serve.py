@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+import repo_files
 
 REPO = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("serve", REPO / "tools" / "serve.py")
-serve = importlib.util.module_from_spec(spec)
-sys.modules.setdefault("serve", serve)
-spec.loader.exec_module(serve)
+serve = repo_files.load("tools/serve.py", "serve")
 
 
 @pytest.fixture

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import repo_files
 from mkdocs.exceptions import PluginError
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _hook():
-    spec = importlib.util.spec_from_file_location(
-        "_web_bundle_hook", REPO / "hooks" / "web_bundle.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return repo_files.load("hooks/web_bundle.py", "_web_bundle_hook")
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
