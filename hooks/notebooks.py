@@ -177,8 +177,10 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 def _render_cache_dir() -> Path:
     """Where mkdocs-jupyter caches rendered notebooks: its key is the notebook and its options,
-    not the converter, so the folder names the versions that render (a new one starts empty)."""
-    versions = "-".join(f"{name}{version(name)}" for name in ("mkdocs-jupyter", "nbconvert"))
+    not the converter, so the folder names the versions that render and highlight (a new one
+    starts empty)."""
+    renderers = ("mkdocs-jupyter", "nbconvert", "pygments")
+    versions = "-".join(f"{name}{version(name)}" for name in renderers)
     return ROOT / ".cache" / f"rendered-notebooks-{versions}"
 
 

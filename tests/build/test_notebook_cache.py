@@ -25,6 +25,7 @@ def test_the_cache_folder_names_the_renderers_versions() -> None:
     assert folder.parent == ROOT / ".cache"
     assert f"mkdocs-jupyter{version('mkdocs-jupyter')}" in folder.name
     assert f"nbconvert{version('nbconvert')}" in folder.name
+    assert f"pygments{version('pygments')}" in folder.name
 
 
 @pytest.mark.skipif(
