@@ -20,6 +20,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "performance.md"
+SECTIONS = ("engine", "browser", "build")  # of the page, in its order
 
 INTRO = """# Performance
 
@@ -31,7 +32,7 @@ machine slows both alike; lower is better for "x" ratios of our time over theirs
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__)
-    parser.add_argument("--only", default="engine,browser,build")
+    parser.add_argument("--only", default=",".join(SECTIONS))
     parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument(
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(build.section())
 
     text = "\n\n".join(s.strip() for s in sections) + "\n"
-    if wanted != ALL and PAGE.is_file():  # --only: the page's other sections are kept
+    if wanted != set(SECTIONS) and PAGE.is_file():  # --only: the page's other sections are kept
         stamp = f"_This section measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC (`--only`)._"
         text = merge_sections(PAGE.read_text(encoding="utf-8"), text, stamp)
     print(text)
@@ -95,9 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         PAGE.write_text(text, encoding="utf-8")
         print(f"wrote {PAGE.relative_to(ROOT)}")
     return 0
-
-
-ALL = {"engine", "browser", "build"}
 
 
 def _blocks(text: str) -> list[str]:

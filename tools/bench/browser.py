@@ -472,20 +472,17 @@ def measure(repeats: int = 3) -> dict[str, Any]:
 
 def report(results: dict[str, Any]) -> str:
     """The Markdown section for ``docs/performance.md``."""
-    ours = _median([r["seconds"] for r in results["cold_ours"]])
-    bare = _median([r["seconds"] for r in results["cold_bare"]])
-    net_ours = _median([r["seconds"] for r in results["cold_network_ours"]])
-    net_bare = _median([r["seconds"] for r in results["cold_network_bare"]])
+    ours, bare = _cold(results, "ours", "seconds"), _cold(results, "bare", "seconds")
+    net_ours = _cold(results, "network_ours", "seconds")
+    net_bare = _cold(results, "network_bare", "seconds")
     warm = results["warm"]
     warm_s, cpython_s = _median(warm["warm_s"]), _median(results["cpython_s"])
     stop_iso = _median(warm["stop_s"])
     stop_plain = _median(results["stop_plain_s"]["settled"])
     stop_early = _median(results["stop_plain_s"]["early"])
     stop_sw = _median(results["stop_sw_s"])
-    ready_ours = _median([r["ready_s"] for r in results["cold_ours"]])
-    ready_bare = _median([r["ready_s"] for r in results["cold_bare"]])
-    run_ours = _median([r["run_s"] for r in results["cold_ours"]])
-    run_bare = _median([r["run_s"] for r in results["cold_bare"]])
+    ready_ours, ready_bare = _cold(results, "ours", "ready_s"), _cold(results, "bare", "ready_s")
+    run_ours, run_bare = _cold(results, "ours", "run_s"), _cold(results, "bare", "run_s")
     n = len(results["cold_ours"])
     page, demo = DEMO_PAGE
     lines = [
@@ -530,22 +527,23 @@ def report(results: dict[str, Any]) -> str:
         "| Page | before the first Run | by the first Run | bare page, in all |",
         "|---|---|---|---|",
         f"| `{page}` | {_mb(warm['bytes_before_run'])} | {_mb(warm['bytes_by_run'])} | "
-        f"{_mb(_median([r['bytes'] for r in results['cold_bare']]))} |",
+        f"{_mb(_cold(results, 'bare', 'bytes'))} |",
     ]
     lines += _why_missed(results)
     lines.append(_per_demo_table(results))
     return "\n".join(lines)
 
 
+def _cold(results: dict[str, Any], side: str, key: str) -> float:
+    """Median of ``key`` over the cold loads of ``side`` (ours, bare, network_ours, ...)."""
+    return _median([r[key] for r in results[f"cold_{side}"]])
+
+
 def _why_missed(results: dict[str, Any]) -> list[str]:
     """Where the time of each missed browser target goes, from the measurements."""
-
-    def cold(side: str, key: str) -> float:
-        return _median([r[key] for r in results[f"cold_{side}"]])
-
-    ours, bare = cold("ours", "seconds"), cold("bare", "seconds")
-    ready_gap = cold("ours", "ready_s") - cold("bare", "ready_s")
-    run_gap = cold("ours", "run_s") - cold("bare", "run_s")
+    ours, bare = _cold(results, "ours", "seconds"), _cold(results, "bare", "seconds")
+    ready_gap = _cold(results, "ours", "ready_s") - _cold(results, "bare", "ready_s")
+    run_gap = _cold(results, "ours", "run_s") - _cold(results, "bare", "run_s")
     warm = results["warm"]
     warm_s = _median(warm["warm_s"])
     lines = []

@@ -32,10 +32,9 @@ def caches_moved_aside(tmp: Path) -> Iterator[None]:
     moved = []
     try:
         for cache in (found for pattern in CACHES for found in (ROOT / ".cache").glob(pattern)):
-            if cache.exists():
-                target = tmp / cache.name
-                shutil.move(cache, target)
-                moved.append((cache, target))
+            target = tmp / cache.name
+            shutil.move(cache, target)
+            moved.append((cache, target))
         yield
     finally:
         for cache, target in moved:
